@@ -1,0 +1,47 @@
+/* Layer 2: reading callback environments (TP_CALLBACK_ENVIRON V1 and V3). */
+
+#include "core.h"
+
+NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env)
+{
+    struct tp_pool *pool = NULL;
+    NTSTATUS status;
+
+    env->finalization = NULL;
+    env->priority = TP_CALLBACK_PRIORITY_NORMAL;
+    env->long_function = FALSE;
+
+    if (environment)
+    {
+        /* Windows 7 and later reject versions other than 1 and 3;
+         * CallbackPriority and Size only exist from version 3. */
+        if (environment->Version != 1 && environment->Version != 3)
+            return STATUS_INVALID_PARAMETER;
+        if (environment->Version == 3)
+        {
+            if ((unsigned int)environment->CallbackPriority > TP_CALLBACK_PRIORITY_LOW)
+                return STATUS_INVALID_PARAMETER;
+            env->priority = environment->CallbackPriority;
+        }
+        env->finalization = environment->FinalizationCallback;
+        env->long_function = environment->u.s.LongFunction;
+        pool = (struct tp_pool *)environment->Pool;
+    }
+
+    if (pool)
+    {
+        if (pool->tag != TP_TAG_POOL)
+            return STATUS_INVALID_PARAMETER;
+        pool_addref(pool);
+    }
+    else if ((status = pool_default(&pool)))
+        return status;
+
+    env->pool = pool;
+    return STATUS_SUCCESS;
+}
+
+void env_release(struct tp_env *env)
+{
+    pool_release(env->pool);
+}

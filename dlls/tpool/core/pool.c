@@ -1,0 +1,216 @@
+/*
+ * Layer 2: pools and their worker policy.
+ *
+ * A worker is started when work is queued, no worker waits on the port and
+ * fewer workers run than the concurrency target (the processor count), up
+ * to the pool's maximum.  Workers that block where tpool sees it leave the
+ * running count (port accounting); the starvation gate covers the blocking
+ * tpool cannot see.  Threads are never created with a lock held.
+ */
+
+#include "core.h"
+
+#define DEFAULT_MAX_WORKERS 500
+
+static _Atomic(struct tp_pool *) default_pool;
+
+static void pool_starved(struct port *port)
+{
+    struct tp_pool *pool = CONTAINING_RECORD(port, struct tp_pool, port);
+    pool_grow(pool);
+}
+
+NTSTATUS pool_create(struct tp_pool **out)
+{
+    struct tp_pool *pool;
+
+    if (!(pool = mem_alloc(sizeof(*pool))))
+        return STATUS_NO_MEMORY;
+    pool->tag = TP_TAG_POOL;
+    atomic_init(&pool->refs, 1);
+    lock_init(&pool->lock);
+    port_init(&pool->port, thread_cpu_count());
+    pool->port.starved = pool_starved;
+    pool->max_workers = DEFAULT_MAX_WORKERS;
+    gate_register(pool);
+    *out = pool;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS pool_default(struct tp_pool **out)
+{
+    struct tp_pool *pool = atomic_load(&default_pool), *expected = NULL;
+    NTSTATUS status;
+
+    if (!pool)
+    {
+        if ((status = pool_create(&pool)))
+            return status;
+        pool->is_default = TRUE;
+        if (!atomic_compare_exchange_strong(&default_pool, &expected, pool))
+        {
+            gate_unregister(pool);
+            mem_free(pool);
+            pool = expected;
+        }
+    }
+    *out = pool;
+    return STATUS_SUCCESS;
+}
+
+void pool_addref(struct tp_pool *pool)
+{
+    if (!pool->is_default)
+        atomic_fetch_add(&pool->refs, 1);
+}
+
+static void pool_free(struct tp_pool *pool)
+{
+    gate_unregister(pool);
+    pool->tag = TP_TAG_FREED;
+    mem_free(pool);
+}
+
+/* The last reference is gone: no object is bound, so nothing is queued.
+ * Workers exit one after another through the shutdown packet. */
+void pool_release(struct tp_pool *pool)
+{
+    unsigned int threads;
+
+    if (pool->is_default || atomic_fetch_sub(&pool->refs, 1) != 1)
+        return;
+    lock_acquire(&pool->lock);
+    pool->shutdown = TRUE;
+    threads = pool->num_threads;
+    lock_release(&pool->lock);
+    if (!threads)
+        pool_free(pool);
+    else
+        port_post(&pool->port, &pool->shutdown_packet);
+}
+
+void pool_worker_exited(struct tp_pool *pool, BOOL pass_shutdown)
+{
+    BOOL last;
+
+    lock_acquire(&pool->lock);
+    pool->num_threads--;
+    last = pool->shutdown && !pool->num_threads;
+    lock_release(&pool->lock);
+    if (last)
+        pool_free(pool);
+    else if (pass_shutdown)
+        port_post(&pool->port, &pool->shutdown_packet);
+}
+
+BOOL pool_worker_may_retire(struct tp_pool *pool, BOOL idle)
+{
+    BOOL retire = FALSE;
+
+    lock_acquire(&pool->lock);
+    if (pool->num_workers > pool->min_workers && !pool->shutdown &&
+        (pool->num_workers > pool->max_workers || (idle && !port_queued(&pool->port))))
+    {
+        pool->num_workers--;
+        retire = TRUE;
+    }
+    lock_release(&pool->lock);
+    return retire;
+}
+
+BOOL pool_reserve_worker(struct tp_pool *pool)
+{
+    BOOL reserve;
+
+    lock_acquire(&pool->lock);
+    reserve = !pool->shutdown && pool->num_workers < pool->max_workers &&
+              port_running(&pool->port) + pool->num_starting < port_concurrency(&pool->port);
+    if (reserve)
+    {
+        pool->num_workers++;
+        pool->num_starting++;
+        pool->num_threads++;
+    }
+    lock_release(&pool->lock);
+    return reserve;
+}
+
+static void pool_unreserve_worker(struct tp_pool *pool)
+{
+    BOOL last;
+
+    lock_acquire(&pool->lock);
+    pool->num_workers--;
+    pool->num_starting--;
+    pool->num_threads--;
+    last = pool->shutdown && !pool->num_threads;
+    lock_release(&pool->lock);
+    if (last)
+        pool_free(pool);
+}
+
+NTSTATUS pool_start_reserved(struct tp_pool *pool)
+{
+    NTSTATUS status;
+
+    if ((status = worker_start(pool)))
+        pool_unreserve_worker(pool);
+    return status;
+}
+
+NTSTATUS pool_grow(struct tp_pool *pool)
+{
+    if (!pool_reserve_worker(pool))
+        return STATUS_TOO_MANY_THREADS;
+    return pool_start_reserved(pool);
+}
+
+void pool_post(struct tp_pool *pool, struct port_packet *packet)
+{
+    enum port_post_result result = port_post(&pool->port, packet);
+
+    /* when no worker can be started now, the gate retries */
+    if (result == PORT_POST_QUEUED ||
+        (result == PORT_POST_NO_WAITER && pool_grow(pool) != STATUS_SUCCESS))
+        gate_poke();
+}
+
+void pool_set_max_workers(struct tp_pool *pool, DWORD max)
+{
+    if (!max)
+        max = 1;
+    lock_acquire(&pool->lock);
+    pool->max_workers = max;
+    if (pool->min_workers > max)
+        pool->min_workers = max;
+    lock_release(&pool->lock);
+}
+
+NTSTATUS pool_set_min_workers(struct tp_pool *pool, DWORD min)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+    unsigned int missing;
+
+    lock_acquire(&pool->lock);
+    pool->min_workers = min;
+    if (pool->max_workers < min)
+        pool->max_workers = min;
+    missing = pool->num_workers < min ? min - pool->num_workers : 0;
+    pool->num_workers += missing;
+    pool->num_starting += missing;
+    pool->num_threads += missing;
+    lock_release(&pool->lock);
+
+    while (missing)
+    {
+        missing--;
+        if ((status = worker_start(pool)))
+        {
+            pool_unreserve_worker(pool);
+            break;
+        }
+    }
+    while (missing--)
+        pool_unreserve_worker(pool);
+    return status;
+}

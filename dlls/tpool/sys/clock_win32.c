@@ -1,0 +1,87 @@
+/*
+ * Clocks over QueryPerformanceCounter (monotonic) and
+ * GetSystemTimePreciseAsFileTime (system time, already in FILETIME units).
+ */
+
+#include "sys.h"
+
+#define TICKS_PER_SECOND 10000000
+
+static LONGLONG qpc_frequency(void)
+{
+    static atomic_llong cached;  /* 0 until first read; every thread finds the same value */
+    LONGLONG frequency = atomic_load_explicit(&cached, memory_order_relaxed);
+    LARGE_INTEGER value;
+
+    if (!frequency)
+    {
+        QueryPerformanceFrequency(&value);
+        frequency = value.QuadPart;
+        atomic_store_explicit(&cached, frequency, memory_order_relaxed);
+    }
+    return frequency;
+}
+
+LONGLONG clock_monotonic(void)
+{
+    LARGE_INTEGER counter;
+    LONGLONG frequency = qpc_frequency();
+
+    QueryPerformanceCounter(&counter);
+    if (frequency == TICKS_PER_SECOND) return counter.QuadPart;
+    /* Split to keep counter * TICKS_PER_SECOND from overflowing. */
+    return counter.QuadPart / frequency * TICKS_PER_SECOND +
+           counter.QuadPart % frequency * TICKS_PER_SECOND / frequency;
+}
+
+LONGLONG clock_system(void)
+{
+    FILETIME ft;
+
+    GetSystemTimePreciseAsFileTime(&ft);
+    return (LONGLONG)(((ULONGLONG)ft.dwHighDateTime << 32) | ft.dwLowDateTime);
+}
+
+static LONGLONG deadline_after(LONGLONG now, LONGLONG ticks)
+{
+    if (ticks >= TIMEOUT_INFINITE - now) return TIMEOUT_INFINITE;
+    return now + ticks;
+}
+
+LONGLONG clock_deadline_from_nt(const LARGE_INTEGER *timeout)
+{
+    LONGLONG now, system;
+
+    if (!timeout) return TIMEOUT_INFINITE;
+    now = clock_monotonic();
+    if (timeout->QuadPart < 0)
+    {
+        if (timeout->QuadPart == -TIMEOUT_INFINITE - 1) return TIMEOUT_INFINITE;
+        return deadline_after(now, -timeout->QuadPart);
+    }
+    /* Absolute system time: later changes of the wall clock are not followed. */
+    system = clock_system();
+    if (timeout->QuadPart <= system) return now;
+    return deadline_after(now, timeout->QuadPart - system);
+}
+
+LONGLONG clock_deadline_from_ms(DWORD ms)
+{
+    if (ms == INFINITE) return TIMEOUT_INFINITE;
+    return clock_monotonic() + (LONGLONG)ms * TICKS_PER_MS;
+}
+
+void clock_sleep_until(LONGLONG deadline)
+{
+    LONGLONG now, ms;
+
+    if (deadline == TIMEOUT_INFINITE)
+    {
+        for (;;) Sleep(INFINITE);
+    }
+    while ((now = clock_monotonic()) < deadline)
+    {
+        ms = (deadline - now + TICKS_PER_MS - 1) / TICKS_PER_MS;
+        Sleep(ms >= INFINITE ? INFINITE - 1 : (DWORD)ms);
+    }
+}

@@ -1,0 +1,675 @@
+/*
+ * Native waitable objects: events, semaphores and mutexes behind handles,
+ * and the waits on them.
+ *
+ * A handle is the address of its object.  Object memory never goes back to
+ * the heap: a destroyed object is kept on a free list and comes back as a
+ * later object, so a closed handle still points to memory whose tag can be
+ * checked, and a stale handle may name a newer object, as Windows reuses
+ * handle values.
+ *
+ * The dispatcher follows NT.  Each object has a lock and a FIFO of wait
+ * links.  A wait block describes one wait: it has one link per object
+ * waited on and a status word.  Whoever satisfies the wait first claims the
+ * status word, so a wait is satisfied exactly once; the satisfying thread
+ * consumes the signal (resets the auto-reset event, decrements the
+ * semaphore, gives the mutex away) under the object lock, unlinks the link
+ * and notifies the waiter.  Only notification depends on the kind of
+ * waiter: a blocked thread is woken.
+ *
+ * A wait-all is satisfied only while all of its objects are signalled, so
+ * satisfying it needs all of their locks at once.  A thread may wait for
+ * an object lock while it holds another one only if it holds
+ * wait_all_lock, and wait_all_lock is never requested while an object lock
+ * is held; so at most one thread at a time collects several object locks
+ * and no order between object locks is needed.  A signal takes
+ * wait_all_lock only when the object has wait-all waiters.
+ */
+
+#include "sys.h"
+
+#define OBJECT_MAGIC 0x4a424f54  /* "TOBJ" */
+#define WAIT_PENDING (-1)
+
+struct object;
+
+/* What makes one type of object waitable. */
+struct object_ops
+{
+    /* Whether a wait by thread `tid` would be satisfied now. */
+    BOOL (*signaled)(const struct object *obj, DWORD tid);
+    /* Takes the signal for a satisfied wait by thread `tid`. */
+    void (*consume)(struct object *obj, DWORD tid);
+};
+
+struct object
+{
+    DWORD magic;                    /* OBJECT_MAGIC from allocation on */
+    atomic_int refs;                /* the handle's plus one per user; 0 while free */
+    atomic_int closed;              /* the handle was closed */
+    const struct object_ops *ops;   /* the type */
+    struct object *next_free;
+    struct lock lock;               /* guards the fields below */
+    struct list waiters;            /* struct wait_link, oldest first */
+    unsigned int wait_all_links;    /* links of wait-all blocks in waiters */
+    union
+    {
+        struct
+        {
+            BOOL manual_reset;
+            BOOL signaled;
+        } event;
+        struct
+        {
+            LONG count;
+            LONG max;
+        } semaphore;
+        struct
+        {
+            DWORD owner;            /* thread id, 0 when free */
+            DWORD recursion;
+        } mutex;
+    } u;
+};
+
+struct wait_block;
+
+/* The presence of one wait block in the waiter list of one object. */
+struct wait_link
+{
+    struct list entry;              /* points to itself while not queued */
+    struct object *object;
+    struct wait_block *block;
+    DWORD index;
+};
+
+struct wait_block
+{
+    /* Tells the waiter that status is final: the kind of waiter. */
+    void (*notify)(struct wait_block *block);
+    atomic_int status;              /* WAIT_PENDING, then the result */
+    DWORD thread_id;                /* whose wait: mutexes record it as owner */
+    BOOL wait_all;
+    DWORD count;
+    DWORD queued;                   /* links [0, queued) may be in waiter lists */
+    struct wait_link links[MAXIMUM_WAIT_OBJECTS];
+};
+
+static struct lock free_objects_lock = LOCK_INIT;
+static struct object *free_objects;
+static struct lock wait_all_lock = LOCK_INIT;
+
+/* ---- Handles and object lifetime --------------------------------------- */
+
+static struct object *object_alloc(const struct object_ops *ops)
+{
+    struct object *obj;
+
+    lock_acquire(&free_objects_lock);
+    if ((obj = free_objects)) free_objects = obj->next_free;
+    lock_release(&free_objects_lock);
+
+    if (!obj)
+    {
+        if (!(obj = mem_alloc(sizeof(*obj))))
+        {
+            SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+            return NULL;
+        }
+        obj->magic = OBJECT_MAGIC;
+        atomic_init(&obj->refs, 0);
+        atomic_init(&obj->closed, 0);
+        lock_init(&obj->lock);
+    }
+    obj->ops = ops;
+    list_init(&obj->waiters);
+    obj->wait_all_links = 0;
+    return obj;
+}
+
+/* Makes an initialized object reachable through its handle. */
+static HANDLE object_publish(struct object *obj)
+{
+    atomic_store_explicit(&obj->closed, 0, memory_order_relaxed);
+    atomic_store_explicit(&obj->refs, 1, memory_order_release);
+    SetLastError(ERROR_SUCCESS);
+    return obj;
+}
+
+static void object_release(struct object *obj)
+{
+    if (atomic_fetch_sub_explicit(&obj->refs, 1, memory_order_acq_rel) != 1) return;
+
+    lock_acquire(&free_objects_lock);
+    obj->next_free = free_objects;
+    free_objects = obj;
+    lock_release(&free_objects_lock);
+}
+
+static void release_objects(struct object **objects, DWORD count)
+{
+    while (count) object_release(objects[--count]);
+}
+
+/* Returns the object with a reference for the caller, or NULL with
+ * ERROR_INVALID_HANDLE.  ops NULL accepts any type. */
+static struct object *object_from_handle(HANDLE handle, const struct object_ops *ops)
+{
+    struct object *obj = handle;
+    int refs;
+
+    /* Pseudo handles are small negative values; objects are aligned. */
+    if ((LONG_PTR)handle < 0x10000 || (ULONG_PTR)handle % _Alignof(struct object) ||
+        obj->magic != OBJECT_MAGIC)
+        goto invalid;
+
+    refs = atomic_load_explicit(&obj->refs, memory_order_relaxed);
+    do
+    {
+        if (!refs) goto invalid;
+    } while (!atomic_compare_exchange_weak_explicit(&obj->refs, &refs, refs + 1,
+                                                    memory_order_acquire, memory_order_relaxed));
+
+    if (!atomic_load(&obj->closed) && (!ops || obj->ops == ops)) return obj;
+    object_release(obj);
+invalid:
+    SetLastError(ERROR_INVALID_HANDLE);
+    return NULL;
+}
+
+BOOL WINAPI CloseHandle(HANDLE handle)
+{
+    struct object *obj = object_from_handle(handle, NULL);
+
+    if (!obj) return FALSE;
+    if (atomic_exchange(&obj->closed, 1))
+    {
+        object_release(obj);
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    object_release(obj);
+    object_release(obj);  /* the handle's reference */
+    return TRUE;
+}
+
+/* ---- Dispatcher -------------------------------------------------------- */
+
+static BOOL block_claim(struct wait_block *block, DWORD result)
+{
+    int expected = WAIT_PENDING;
+
+    return atomic_compare_exchange_strong(&block->status, &expected, (int)result);
+}
+
+static BOOL link_is_queued(const struct wait_link *link)
+{
+    return link->entry.next != &link->entry;
+}
+
+/* The link's object is locked. */
+static void link_queue(struct wait_link *link)
+{
+    list_add_tail(&link->object->waiters, &link->entry);
+    if (link->block->wait_all) link->object->wait_all_links++;
+}
+
+/* The link's object is locked. */
+static void link_dequeue(struct wait_link *link)
+{
+    if (!link_is_queued(link)) return;
+    list_remove(&link->entry);
+    if (link->block->wait_all) link->object->wait_all_links--;
+}
+
+/* Satisfies a wait-all block if all its objects are signalled.  The caller
+ * holds wait_all_lock and the lock of `held`, one of the block's objects. */
+static void wait_all_try_satisfy(struct wait_block *block, struct object *held)
+{
+    BOOL ready = TRUE;
+    DWORD i;
+
+    for (i = 0; i < block->count; i++)
+        if (block->links[i].object != held) lock_acquire(&block->links[i].object->lock);
+
+    for (i = 0; ready && i < block->count; i++)
+        ready = block->links[i].object->ops->signaled(block->links[i].object, block->thread_id);
+
+    if (ready && block_claim(block, WAIT_OBJECT_0))
+    {
+        for (i = 0; i < block->count; i++)
+        {
+            block->links[i].object->ops->consume(block->links[i].object, block->thread_id);
+            link_dequeue(&block->links[i]);
+        }
+        block->notify(block);
+    }
+
+    for (i = 0; i < block->count; i++)
+        if (block->links[i].object != held) lock_release(&block->links[i].object->lock);
+}
+
+/* Hands the signal of a locked object to its waiters, oldest first, for as
+ * long as it lasts. */
+static void object_satisfy_waiters(struct object *obj)
+{
+    struct list *cursor, *next;
+
+    for (cursor = obj->waiters.next; cursor != &obj->waiters; cursor = next)
+    {
+        struct wait_link *link = LIST_ENTRY(cursor, struct wait_link, entry);
+        struct wait_block *block = link->block;
+
+        /* Satisfying a block dequeues only its own links, and a wait-all
+         * block has a single link here, so next stays valid. */
+        next = cursor->next;
+        if (!obj->ops->signaled(obj, block->thread_id)) break;
+
+        if (block->wait_all)
+            wait_all_try_satisfy(block, obj);
+        else if (block_claim(block, WAIT_OBJECT_0 + link->index))
+        {
+            obj->ops->consume(obj, block->thread_id);
+            link_dequeue(link);
+            block->notify(block);
+        }
+    }
+}
+
+/* Locks an object about to be signalled; returns whether wait_all_lock was
+ * taken too, because wait-all waiters may need further object locks. */
+static BOOL object_lock_for_signal(struct object *obj)
+{
+    lock_acquire(&obj->lock);
+    if (!obj->wait_all_links) return FALSE;
+
+    lock_release(&obj->lock);
+    lock_acquire(&wait_all_lock);
+    lock_acquire(&obj->lock);
+    return TRUE;
+}
+
+static void object_unlock_after_signal(struct object *obj, BOOL wait_all_locked)
+{
+    lock_release(&obj->lock);
+    if (wait_all_locked) lock_release(&wait_all_lock);
+}
+
+/* ---- Waiting ----------------------------------------------------------- */
+
+static void thread_waiter_notify(struct wait_block *block)
+{
+    futex_wake_one(&block->status);
+}
+
+/* Takes the first signalled object in index order, or queues the block on
+ * every object up to the one that satisfies it. */
+static void wait_any_begin(struct wait_block *block, BOOL may_block)
+{
+    DWORD i;
+
+    for (i = 0; i < block->count && atomic_load(&block->status) == WAIT_PENDING; i++)
+    {
+        struct wait_link *link = &block->links[i];
+        struct object *obj = link->object;
+
+        lock_acquire(&obj->lock);
+        if (obj->ops->signaled(obj, block->thread_id))
+        {
+            /* Fails if a lower index was signalled meanwhile and won. */
+            if (block_claim(block, WAIT_OBJECT_0 + i)) obj->ops->consume(obj, block->thread_id);
+        }
+        else if (may_block)
+        {
+            link_queue(link);
+            block->queued = i + 1;
+        }
+        lock_release(&obj->lock);
+    }
+}
+
+/* Takes all objects if all are signalled, else queues the block on all. */
+static void wait_all_begin(struct wait_block *block, BOOL may_block)
+{
+    BOOL ready = TRUE;
+    DWORD i;
+
+    lock_acquire(&wait_all_lock);
+    for (i = 0; i < block->count; i++) lock_acquire(&block->links[i].object->lock);
+
+    for (i = 0; ready && i < block->count; i++)
+        ready = block->links[i].object->ops->signaled(block->links[i].object, block->thread_id);
+
+    if (ready && block_claim(block, WAIT_OBJECT_0))
+    {
+        for (i = 0; i < block->count; i++)
+            block->links[i].object->ops->consume(block->links[i].object, block->thread_id);
+    }
+    else if (may_block)
+    {
+        for (i = 0; i < block->count; i++) link_queue(&block->links[i]);
+        block->queued = block->count;
+    }
+
+    for (i = 0; i < block->count; i++) lock_release(&block->links[i].object->lock);
+    lock_release(&wait_all_lock);
+}
+
+static void wait_sleep(struct wait_block *block, LONGLONG deadline)
+{
+    thread_blocking_begin();
+    while (atomic_load(&block->status) == WAIT_PENDING)
+    {
+        if (futex_wait(&block->status, WAIT_PENDING, deadline) == STATUS_TIMEOUT)
+            block_claim(block, WAIT_TIMEOUT);  /* fails if satisfied just now */
+    }
+    thread_blocking_end();
+}
+
+/* Removes the links that are still queued.  Taking every lock also waits
+ * out a satisfying thread that is still notifying the block. */
+static void wait_end(struct wait_block *block)
+{
+    DWORD i;
+
+    for (i = 0; i < block->queued; i++)
+    {
+        struct object *obj = block->links[i].object;
+
+        lock_acquire(&obj->lock);
+        link_dequeue(&block->links[i]);
+        lock_release(&obj->lock);
+    }
+}
+
+static DWORD wait_for_objects(struct object **objects, DWORD count, BOOL wait_all, DWORD timeout)
+{
+    LONGLONG deadline = timeout ? clock_deadline_from_ms(timeout) : 0;
+    struct wait_block block;
+    DWORD i;
+
+    block.notify = thread_waiter_notify;
+    atomic_init(&block.status, WAIT_PENDING);
+    block.thread_id = GetCurrentThreadId();
+    block.wait_all = wait_all;
+    block.count = count;
+    block.queued = 0;
+    for (i = 0; i < count; i++)
+    {
+        list_init(&block.links[i].entry);
+        block.links[i].object = objects[i];
+        block.links[i].block = &block;
+        block.links[i].index = i;
+    }
+
+    if (wait_all) wait_all_begin(&block, timeout != 0);
+    else wait_any_begin(&block, timeout != 0);
+
+    if (atomic_load(&block.status) == WAIT_PENDING)
+    {
+        if (timeout) wait_sleep(&block, deadline);
+        else block_claim(&block, WAIT_TIMEOUT);
+    }
+    wait_end(&block);
+    return (DWORD)atomic_load(&block.status);
+}
+
+static BOOL objects_have_duplicates(struct object **objects, DWORD count)
+{
+    DWORD i, j;
+
+    for (i = 0; i < count; i++)
+        for (j = i + 1; j < count; j++)
+            if (objects[i] == objects[j]) return TRUE;
+    return FALSE;
+}
+
+DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE *handles, BOOL wait_all,
+                                      DWORD timeout, BOOL alertable)
+{
+    struct object *objects[MAXIMUM_WAIT_OBJECTS];
+    DWORD i, result;
+
+    (void)alertable;  /* no APCs natively */
+    if (!count || count > MAXIMUM_WAIT_OBJECTS)
+    {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return WAIT_FAILED;
+    }
+    for (i = 0; i < count; i++)
+    {
+        if (!(objects[i] = object_from_handle(handles[i], NULL)))
+        {
+            release_objects(objects, i);
+            return WAIT_FAILED;
+        }
+    }
+
+    if (wait_all && objects_have_duplicates(objects, count))
+    {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        result = WAIT_FAILED;
+    }
+    else result = wait_for_objects(objects, count, wait_all, timeout);
+
+    release_objects(objects, count);
+    return result;
+}
+
+DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE *handles, BOOL wait_all, DWORD timeout)
+{
+    return WaitForMultipleObjectsEx(count, handles, wait_all, timeout, FALSE);
+}
+
+DWORD WINAPI WaitForSingleObjectEx(HANDLE handle, DWORD timeout, BOOL alertable)
+{
+    return WaitForMultipleObjectsEx(1, &handle, FALSE, timeout, alertable);
+}
+
+DWORD WINAPI WaitForSingleObject(HANDLE handle, DWORD timeout)
+{
+    return WaitForMultipleObjectsEx(1, &handle, FALSE, timeout, FALSE);
+}
+
+/* ---- Object types ------------------------------------------------------ */
+
+static BOOL names_unsupported(const void *name)
+{
+    if (!name) return FALSE;
+    SetLastError(ERROR_NOT_SUPPORTED);
+    return TRUE;
+}
+
+static BOOL event_signaled(const struct object *obj, DWORD tid)
+{
+    (void)tid;
+    return obj->u.event.signaled;
+}
+
+static void event_consume(struct object *obj, DWORD tid)
+{
+    (void)tid;
+    if (!obj->u.event.manual_reset) obj->u.event.signaled = FALSE;
+}
+
+static const struct object_ops event_ops = { event_signaled, event_consume };
+
+static HANDLE event_create(BOOL manual_reset, BOOL initial_state)
+{
+    struct object *obj = object_alloc(&event_ops);
+
+    if (!obj) return NULL;
+    obj->u.event.manual_reset = !!manual_reset;
+    obj->u.event.signaled = !!initial_state;
+    return object_publish(obj);
+}
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset, BOOL initial_state, LPCSTR name)
+{
+    (void)sa;
+    if (names_unsupported(name)) return NULL;
+    return event_create(manual_reset, initial_state);
+}
+
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset, BOOL initial_state, LPCWSTR name)
+{
+    (void)sa;
+    if (names_unsupported(name)) return NULL;
+    return event_create(manual_reset, initial_state);
+}
+
+BOOL WINAPI SetEvent(HANDLE handle)
+{
+    struct object *obj = object_from_handle(handle, &event_ops);
+    BOOL wait_all_locked;
+
+    if (!obj) return FALSE;
+    wait_all_locked = object_lock_for_signal(obj);
+    obj->u.event.signaled = TRUE;
+    object_satisfy_waiters(obj);
+    object_unlock_after_signal(obj, wait_all_locked);
+    object_release(obj);
+    return TRUE;
+}
+
+BOOL WINAPI ResetEvent(HANDLE handle)
+{
+    struct object *obj = object_from_handle(handle, &event_ops);
+
+    if (!obj) return FALSE;
+    lock_acquire(&obj->lock);
+    obj->u.event.signaled = FALSE;
+    lock_release(&obj->lock);
+    object_release(obj);
+    return TRUE;
+}
+
+static BOOL semaphore_signaled(const struct object *obj, DWORD tid)
+{
+    (void)tid;
+    return obj->u.semaphore.count > 0;
+}
+
+static void semaphore_consume(struct object *obj, DWORD tid)
+{
+    (void)tid;
+    obj->u.semaphore.count--;
+}
+
+static const struct object_ops semaphore_ops = { semaphore_signaled, semaphore_consume };
+
+static HANDLE semaphore_create(LONG initial, LONG max)
+{
+    struct object *obj;
+
+    if (max <= 0 || initial < 0 || initial > max)
+    {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if (!(obj = object_alloc(&semaphore_ops))) return NULL;
+    obj->u.semaphore.count = initial;
+    obj->u.semaphore.max = max;
+    return object_publish(obj);
+}
+
+HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG max, LPCSTR name)
+{
+    (void)sa;
+    if (names_unsupported(name)) return NULL;
+    return semaphore_create(initial, max);
+}
+
+HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG max, LPCWSTR name)
+{
+    (void)sa;
+    if (names_unsupported(name)) return NULL;
+    return semaphore_create(initial, max);
+}
+
+BOOL WINAPI ReleaseSemaphore(HANDLE handle, LONG count, LPLONG previous)
+{
+    struct object *obj;
+    BOOL wait_all_locked, ret = FALSE;
+
+    if (count <= 0)
+    {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    if (!(obj = object_from_handle(handle, &semaphore_ops))) return FALSE;
+
+    wait_all_locked = object_lock_for_signal(obj);
+    if (count > obj->u.semaphore.max - obj->u.semaphore.count)
+        SetLastError(ERROR_TOO_MANY_POSTS);
+    else
+    {
+        if (previous) *previous = obj->u.semaphore.count;
+        obj->u.semaphore.count += count;
+        object_satisfy_waiters(obj);
+        ret = TRUE;
+    }
+    object_unlock_after_signal(obj, wait_all_locked);
+    object_release(obj);
+    return ret;
+}
+
+static BOOL mutex_signaled(const struct object *obj, DWORD tid)
+{
+    return !obj->u.mutex.owner || obj->u.mutex.owner == tid;
+}
+
+static void mutex_consume(struct object *obj, DWORD tid)
+{
+    obj->u.mutex.owner = tid;
+    obj->u.mutex.recursion++;
+}
+
+static const struct object_ops mutex_ops = { mutex_signaled, mutex_consume };
+
+static HANDLE mutex_create(BOOL initial_owner)
+{
+    struct object *obj = object_alloc(&mutex_ops);
+
+    if (!obj) return NULL;
+    obj->u.mutex.owner = initial_owner ? GetCurrentThreadId() : 0;
+    obj->u.mutex.recursion = initial_owner ? 1 : 0;
+    return object_publish(obj);
+}
+
+HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner, LPCSTR name)
+{
+    (void)sa;
+    if (names_unsupported(name)) return NULL;
+    return mutex_create(initial_owner);
+}
+
+HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner, LPCWSTR name)
+{
+    (void)sa;
+    if (names_unsupported(name)) return NULL;
+    return mutex_create(initial_owner);
+}
+
+BOOL WINAPI ReleaseMutex(HANDLE handle)
+{
+    struct object *obj = object_from_handle(handle, &mutex_ops);
+    BOOL wait_all_locked, ret = FALSE;
+
+    if (!obj) return FALSE;
+    wait_all_locked = object_lock_for_signal(obj);
+    if (obj->u.mutex.owner != GetCurrentThreadId())
+        SetLastError(ERROR_NOT_OWNER);
+    else
+    {
+        if (!--obj->u.mutex.recursion)
+        {
+            obj->u.mutex.owner = 0;
+            object_satisfy_waiters(obj);
+        }
+        ret = TRUE;
+    }
+    object_unlock_after_signal(obj, wait_all_locked);
+    object_release(obj);
+    return ret;
+}

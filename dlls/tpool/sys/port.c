@@ -1,0 +1,301 @@
+/*
+ * Completion port emulation.
+ *
+ * Waiting threads push a block on their own stack onto the port's waiter
+ * stack and sleep on its `handed` word.  Whoever makes a packet available
+ * to a waiter (a poster, or a running thread that stops counting) pops the
+ * most recent waiter, moves the packets into its block and counts it as
+ * running, all under the port lock, then marks and wakes it after dropping
+ * the lock.  A woken waiter therefore never finds its packet stolen, and
+ * the concurrency limit is enforced at hand-off time.
+ *
+ * Invariant at every lock release: if packets are queued and fewer than
+ * `concurrency` threads run, no thread waits.
+ */
+
+#include "sys.h"
+
+struct port_waiter
+{
+    struct list entry;              /* in port->waiters, then in a wake list */
+    atomic_int handed;              /* set once the hander is done with the block */
+    int counts;                     /* counts as running once handed packets */
+    ULONG max;
+    ULONG count;                    /* packets handed, under the port lock */
+    struct port_packet **packets;
+};
+
+void port_init(struct port *port, unsigned int concurrency)
+{
+    unsigned int i;
+
+    lock_init(&port->lock);
+    for (i = 0; i < PORT_PRIORITIES; i++) list_init(&port->queues[i]);
+    port->queued = 0;
+    list_init(&port->waiters);
+    port->num_waiters = 0;
+    port->concurrency = concurrency ? concurrency : thread_cpu_count();
+    port->running = 0;
+    atomic_init(&port->removed, 0);
+    port->starved = NULL;
+}
+
+/* The following helpers run under the port lock. */
+
+static struct port_packet *dequeue_packet(struct port *port)
+{
+    struct port_packet *packet;
+    struct list *entry;
+    unsigned int i;
+
+    for (i = 0; i < PORT_PRIORITIES; i++)
+    {
+        if (!(entry = list_head(&port->queues[i]))) continue;
+        list_remove(entry);
+        packet = LIST_ENTRY(entry, struct port_packet, entry);
+        packet->queued = 0;
+        port->queued--;
+        return packet;
+    }
+    return NULL;
+}
+
+static ULONG take_packets(struct port *port, struct port_packet **packets, ULONG count, ULONG max)
+{
+    ULONG first = count;
+
+    while (count < max && port->queued) packets[count++] = dequeue_packet(port);
+    atomic_fetch_add_explicit(&port->removed, count - first, memory_order_relaxed);
+    return count;
+}
+
+/* Hands queued packets to waiters while the limit allows; the waiters are
+ * moved to `woken` for wake_waiters() once the lock is dropped. */
+static void release_waiters(struct port *port, struct list *woken)
+{
+    struct port_waiter *waiter;
+
+    while (port->queued && port->running < port->concurrency && !list_empty(&port->waiters))
+    {
+        waiter = LIST_ENTRY(list_head(&port->waiters), struct port_waiter, entry);
+        list_remove(&waiter->entry);
+        port->num_waiters--;
+        waiter->count = take_packets(port, waiter->packets, 0, waiter->max);
+        if (waiter->counts) port->running++;
+        list_add_tail(woken, &waiter->entry);
+    }
+}
+
+/* Called without the lock.  A block may vanish as soon as it is marked. */
+static void wake_waiters(struct list *woken)
+{
+    struct list *entry = woken->next, *next;
+    struct port_waiter *waiter;
+
+    for (; entry != woken; entry = next)
+    {
+        next = entry->next;
+        waiter = LIST_ENTRY(entry, struct port_waiter, entry);
+        atomic_store_explicit(&waiter->handed, 1, memory_order_release);
+        futex_wake_one(&waiter->handed);
+    }
+}
+
+/* The calling thread stops counting on `port`; another may take its turn. */
+static BOOL stop_running(struct port *port)
+{
+    struct list woken;
+    BOOL starved;
+
+    list_init(&woken);
+    lock_acquire(&port->lock);
+    port->running--;
+    release_waiters(port, &woken);
+    starved = port->queued && port->running < port->concurrency;
+    lock_release(&port->lock);
+    wake_waiters(&woken);
+    return starved;
+}
+
+enum port_post_result port_post(struct port *port, struct port_packet *packet)
+{
+    unsigned int priority = packet->priority < PORT_PRIORITIES ? packet->priority
+                                                               : PORT_PRIORITIES - 1;
+    enum port_post_result result;
+    struct list woken;
+
+    list_init(&woken);
+    lock_acquire(&port->lock);
+    list_add_tail(&port->queues[priority], &packet->entry);
+    packet->queued = 1;
+    port->queued++;
+    release_waiters(port, &woken);
+    if (!packet->queued) result = PORT_POST_HANDED;
+    else if (port->running < port->concurrency) result = PORT_POST_NO_WAITER;
+    else result = PORT_POST_QUEUED;
+    lock_release(&port->lock);
+    wake_waiters(&woken);
+    return result;
+}
+
+static BOOL wait_until_handed(struct port *port, struct port_waiter *waiter, LONGLONG deadline)
+{
+    while (!atomic_load_explicit(&waiter->handed, memory_order_acquire))
+    {
+        if (futex_wait(&waiter->handed, 0, deadline) != STATUS_TIMEOUT) continue;
+
+        lock_acquire(&port->lock);
+        if (!waiter->count)
+        {
+            list_remove(&waiter->entry);
+            port->num_waiters--;
+            lock_release(&port->lock);
+            return FALSE;
+        }
+        lock_release(&port->lock);
+        deadline = TIMEOUT_INFINITE;  /* handed at the last moment: the mark is coming */
+    }
+    return TRUE;
+}
+
+static ULONG take_more(struct port *port, struct port_packet **packets, ULONG count, ULONG max)
+{
+    if (count >= max) return count;
+    lock_acquire(&port->lock);
+    count = take_packets(port, packets, count, max);
+    lock_release(&port->lock);
+    return count;
+}
+
+ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG max,
+                        LONGLONG deadline)
+{
+    struct thread_state *state = thread_state_current();
+    struct port_waiter waiter;
+    int counts = !state->blocked;
+    ULONG count;
+
+    if (!max) return 0;
+    if (state->port && state->port != port) port_leave(state->port);
+
+    lock_acquire(&port->lock);
+    if (state->port == port && counts) port->running--;
+    state->port = NULL;
+    if (port->queued && port->running < port->concurrency)
+    {
+        count = take_packets(port, packets, 0, max);
+        if (counts) port->running++;
+        lock_release(&port->lock);
+        state->port = port;
+        return count;
+    }
+    if (deadline != TIMEOUT_INFINITE && clock_monotonic() >= deadline)
+    {
+        lock_release(&port->lock);
+        return 0;
+    }
+    atomic_init(&waiter.handed, 0);
+    waiter.counts = counts;
+    waiter.max = max;
+    waiter.count = 0;
+    waiter.packets = packets;
+    list_add_head(&port->waiters, &waiter.entry);
+    port->num_waiters++;
+    lock_release(&port->lock);
+
+    if (!wait_until_handed(port, &waiter, deadline)) return 0;
+    state->port = port;
+    return take_more(port, packets, waiter.count, max);
+}
+
+NTSTATUS port_remove(struct port *port, struct port_packet **packet, LONGLONG deadline)
+{
+    return port_remove_batch(port, packet, 1, deadline) ? STATUS_SUCCESS : STATUS_TIMEOUT;
+}
+
+BOOL port_cancel(struct port *port, struct port_packet *packet)
+{
+    BOOL cancelled = FALSE;
+
+    lock_acquire(&port->lock);
+    if (packet->queued)
+    {
+        list_remove(&packet->entry);
+        packet->queued = 0;
+        port->queued--;
+        cancelled = TRUE;
+    }
+    lock_release(&port->lock);
+    return cancelled;
+}
+
+void port_leave(struct port *port)
+{
+    struct thread_state *state = thread_state_current();
+
+    if (state->port != port) return;
+    state->port = NULL;
+    if (!state->blocked) stop_running(port);
+}
+
+void thread_blocking_begin(void)
+{
+    struct thread_state *state = thread_state_current();
+    struct port *port = state->port;
+
+    if (state->blocked++ || !port) return;
+    if (stop_running(port) && port->starved) port->starved(port);
+}
+
+void thread_blocking_end(void)
+{
+    struct thread_state *state = thread_state_current();
+    struct port *port = state->port;
+
+    if (--state->blocked || !port) return;
+    lock_acquire(&port->lock);
+    port->running++;
+    lock_release(&port->lock);
+}
+
+void port_set_concurrency(struct port *port, unsigned int concurrency)
+{
+    struct list woken;
+
+    list_init(&woken);
+    lock_acquire(&port->lock);
+    port->concurrency = concurrency ? concurrency : thread_cpu_count();
+    release_waiters(port, &woken);
+    lock_release(&port->lock);
+    wake_waiters(&woken);
+}
+
+static unsigned int read_counter(struct port *port, const unsigned int *counter)
+{
+    unsigned int value;
+
+    lock_acquire(&port->lock);
+    value = *counter;
+    lock_release(&port->lock);
+    return value;
+}
+
+unsigned int port_concurrency(struct port *port)
+{
+    return read_counter(port, &port->concurrency);
+}
+
+unsigned int port_queued(struct port *port)
+{
+    return read_counter(port, &port->queued);
+}
+
+unsigned int port_running(struct port *port)
+{
+    return read_counter(port, &port->running);
+}
+
+unsigned int port_waiting(struct port *port)
+{
+    return read_counter(port, &port->num_waiters);
+}

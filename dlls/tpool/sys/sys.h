@@ -1,0 +1,247 @@
+/*
+ * Layer 1: NT-like primitives.
+ *
+ * Everything the pool core needs from the system goes through this header:
+ * address waits (futex), locks, clocks, threads, keyed events and the
+ * completion port emulation.  The backend specific parts are the address
+ * waits, the clocks and the threads (*_posix.c natively, *_win32.c in the
+ * DLL); keyed events, locks and the port are written once on top of them.
+ *
+ * Timeouts are absolute deadlines on the monotonic clock, in 100 ns units
+ * (see clock_monotonic()); TIMEOUT_INFINITE never expires.
+ */
+
+#ifndef TPOOL_SYS_H
+#define TPOOL_SYS_H
+
+#define WIN32_NO_STATUS
+#include <windows.h>
+#undef WIN32_NO_STATUS
+#include <ntstatus.h>
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#define TIMEOUT_INFINITE ((LONGLONG)0x7fffffffffffffffLL)
+#define TICKS_PER_MS     10000
+
+/* Doubly linked intrusive list (Wine's list.h shape). */
+struct list
+{
+    struct list *next;
+    struct list *prev;
+};
+
+#define LIST_INIT(list) { &(list), &(list) }
+#define LIST_ENTRY(elem, type, field) \
+    ((type *)((char *)(elem) - offsetof(type, field)))
+
+static inline void list_init(struct list *list)
+{
+    list->next = list->prev = list;
+}
+
+static inline int list_empty(const struct list *list)
+{
+    return list->next == list;
+}
+
+static inline void list_add_tail(struct list *list, struct list *elem)
+{
+    elem->next = list;
+    elem->prev = list->prev;
+    list->prev->next = elem;
+    list->prev = elem;
+}
+
+static inline void list_add_head(struct list *list, struct list *elem)
+{
+    elem->next = list->next;
+    elem->prev = list;
+    list->next->prev = elem;
+    list->next = elem;
+}
+
+static inline void list_remove(struct list *elem)
+{
+    elem->next->prev = elem->prev;
+    elem->prev->next = elem->next;
+    elem->next = elem->prev = elem;
+}
+
+static inline struct list *list_head(const struct list *list)
+{
+    return list_empty(list) ? NULL : list->next;
+}
+
+/* ---- Address waits (futex) ------------------------------------------- */
+
+/* Blocks while *addr == expected, until woken, or until the deadline.
+ * Returns STATUS_SUCCESS (woken, value changed, or spurious: callers loop)
+ * or STATUS_TIMEOUT. */
+NTSTATUS futex_wait(atomic_int *addr, int expected, LONGLONG deadline);
+void futex_wake_one(atomic_int *addr);
+void futex_wake_all(atomic_int *addr);
+
+/* ---- Lock ------------------------------------------------------------- */
+
+/* A mutex over futex_wait: spins briefly, then sleeps.  Not recursive. */
+struct lock
+{
+    atomic_int state;   /* 0 free, 1 locked, 2 locked with sleepers */
+};
+
+#define LOCK_INIT { 0 }
+
+void lock_acquire_slow(struct lock *lock);
+void lock_release_slow(struct lock *lock);
+
+static inline void lock_init(struct lock *lock)
+{
+    atomic_init(&lock->state, 0);
+}
+
+static inline void lock_acquire(struct lock *lock)
+{
+    int expected = 0;
+    if (!atomic_compare_exchange_strong_explicit(&lock->state, &expected, 1,
+                                                 memory_order_acquire, memory_order_relaxed))
+        lock_acquire_slow(lock);
+}
+
+static inline void lock_release(struct lock *lock)
+{
+    if (atomic_exchange_explicit(&lock->state, 0, memory_order_release) == 2)
+        lock_release_slow(lock);
+}
+
+/* ---- Clocks ------------------------------------------------------------ */
+
+/* Monotonic time in 100 ns units; does not move with the wall clock. */
+LONGLONG clock_monotonic(void);
+/* System time in FILETIME units (100 ns since 1601-01-01 UTC). */
+LONGLONG clock_system(void);
+/* Converts an NT timeout (negative: relative 100 ns, positive: absolute
+ * system time, NULL: infinite) into a monotonic deadline. */
+LONGLONG clock_deadline_from_nt(const LARGE_INTEGER *timeout);
+/* Milliseconds to a monotonic deadline (INFINITE gives TIMEOUT_INFINITE). */
+LONGLONG clock_deadline_from_ms(DWORD ms);
+void clock_sleep_until(LONGLONG deadline);
+
+/* ---- Threads ----------------------------------------------------------- */
+
+typedef void (*thread_entry)(void *arg);
+
+/* Starts a detached thread.  stack_reserve 0 means the default size.
+ * Returns STATUS_SUCCESS or STATUS_NO_MEMORY / STATUS_TOO_MANY_THREADS. */
+NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_T stack_commit);
+DWORD thread_current_id(void);
+void thread_yield(void);
+/* Number of processors available to the process. */
+unsigned int thread_cpu_count(void);
+
+/* Per-thread state kept by layer 1 for every thread that touches a port
+ * or tells it about blocking.  The slot is free for layer 2's own use. */
+struct thread_state
+{
+    struct port *port;     /* port this thread last removed a packet from */
+    int blocked;           /* nesting depth of thread_blocking_begin() */
+    void *slot;            /* layer 2: the worker, if the thread is one */
+};
+
+struct thread_state *thread_state_current(void);
+
+/* Brackets a wait that may block for long, so that a port counting this
+ * thread as running can release another thread (NT's queue accounting).
+ * Nests; only the outermost pair counts. */
+void thread_blocking_begin(void);
+void thread_blocking_end(void);
+
+/* ---- Keyed events ---------------------------------------------------- */
+
+/* NT semantics: keyed_event_wait() blocks until keyed_event_release() is
+ * called with the same key, and keyed_event_release() blocks until a
+ * waiter with that key takes the release.  One release satisfies exactly
+ * one wait.  Both return STATUS_SUCCESS or STATUS_TIMEOUT; a call that
+ * times out leaves no trace (its partner, if any, keeps waiting). */
+struct keyed_event;
+
+struct keyed_event *keyed_event_default(void);
+NTSTATUS keyed_event_wait(struct keyed_event *event, const void *key, LONGLONG deadline);
+NTSTATUS keyed_event_release(struct keyed_event *event, const void *key, LONGLONG deadline);
+
+/* ---- Completion port emulation ----------------------------------------- */
+
+#define PORT_PRIORITIES 3
+
+/* A packet is owned by its poster and queued at most once at a time;
+ * posting never allocates. */
+struct port_packet
+{
+    struct list entry;           /* private to the port */
+    int queued;                  /* private to the port */
+    unsigned int priority;       /* 0 (first) .. PORT_PRIORITIES - 1 */
+    ULONG_PTR key;
+    ULONG_PTR value;
+    NTSTATUS status;
+    ULONG_PTR information;
+};
+
+/* Packets are removed highest priority first, FIFO within a priority.
+ * A thread that removed a packet counts as running until it calls
+ * port_remove() again (on any port), port_leave(), or blocks
+ * (thread_blocking_begin()); thread_blocking_end() counts it again, even
+ * above the limit.  Waiting threads are handed packets directly, only
+ * while fewer than `concurrency` threads run, most recently arrived
+ * waiter first.  A thread that removed a packet must call port_leave()
+ * before it exits or before the port goes away. */
+struct port
+{
+    struct lock lock;
+    struct list queues[PORT_PRIORITIES];
+    unsigned int queued;         /* packets in the queues */
+    struct list waiters;         /* waiting threads, most recent first */
+    unsigned int num_waiters;
+    unsigned int concurrency;
+    unsigned int running;
+    atomic_ulong removed;        /* packets handed out so far */
+    /* Called outside the lock when a running thread blocks while packets
+     * are queued, fewer than `concurrency` threads run and no thread
+     * waits: the owner may start another thread.  NULL by default; set
+     * it after port_init(), before the port is used. */
+    void (*starved)(struct port *port);
+};
+
+enum port_post_result
+{
+    PORT_POST_HANDED,    /* a waiting thread took the packet */
+    PORT_POST_QUEUED,    /* queued; enough threads are running */
+    PORT_POST_NO_WAITER, /* queued; fewer than `concurrency` run and none waits */
+};
+
+/* concurrency 0 means the number of processors (as NT). */
+void port_init(struct port *port, unsigned int concurrency);
+enum port_post_result port_post(struct port *port, struct port_packet *packet);
+NTSTATUS port_remove(struct port *port, struct port_packet **packet, LONGLONG deadline);
+/* Blocks until at least one packet can be taken, then returns up to max
+ * packets (0 on timeout). */
+ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG max, LONGLONG deadline);
+/* Takes a queued packet back; FALSE if it is not queued (already removed). */
+BOOL port_cancel(struct port *port, struct port_packet *packet);
+/* The calling thread stops counting as running on the port. */
+void port_leave(struct port *port);
+unsigned int port_concurrency(struct port *port);
+/* Changes the limit (0: the number of processors).  Raising it hands
+ * queued packets to waiting threads at once; lowering it preempts nobody. */
+void port_set_concurrency(struct port *port, unsigned int concurrency);
+unsigned int port_queued(struct port *port);
+unsigned int port_running(struct port *port);
+unsigned int port_waiting(struct port *port);
+
+/* ---- Memory ------------------------------------------------------------ */
+
+/* Zeroed memory from the process heap; NULL when out of memory. */
+void *mem_alloc(SIZE_T size);
+void mem_free(void *ptr);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * Threads over pthreads.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include "sys.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct thread_start_context
+{
+    thread_entry entry;
+    void *arg;
+};
+
+static _Thread_local struct thread_state thread_state;
+
+static void *thread_trampoline(void *param)
+{
+    struct thread_start_context context = *(struct thread_start_context *)param;
+
+    free(param);
+    context.entry(context.arg);
+    return NULL;
+}
+
+static size_t stack_size_for(SIZE_T reserve)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t size = reserve;
+
+    if (size < (size_t)PTHREAD_STACK_MIN) size = PTHREAD_STACK_MIN;
+    return (size + page - 1) / page * page;
+}
+
+static NTSTATUS status_from_errno(int err)
+{
+    return err == EAGAIN ? STATUS_TOO_MANY_THREADS : STATUS_NO_MEMORY;
+}
+
+NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_T stack_commit)
+{
+    struct thread_start_context *context;
+    pthread_attr_t attr;
+    pthread_t thread;
+    int err;
+
+    (void)stack_commit;  /* pthreads commit stack pages on demand */
+    if (!(context = malloc(sizeof(*context)))) return STATUS_NO_MEMORY;
+    context->entry = entry;
+    context->arg = arg;
+
+    if ((err = pthread_attr_init(&attr)))
+    {
+        free(context);
+        return status_from_errno(err);
+    }
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (stack_reserve) err = pthread_attr_setstacksize(&attr, stack_size_for(stack_reserve));
+    if (!err) err = pthread_create(&thread, &attr, thread_trampoline, context);
+    pthread_attr_destroy(&attr);
+    if (err)
+    {
+        free(context);
+        return status_from_errno(err);
+    }
+    return STATUS_SUCCESS;
+}
+
+DWORD thread_current_id(void)
+{
+    return (DWORD)syscall(SYS_gettid);
+}
+
+void thread_yield(void)
+{
+    sched_yield();
+}
+
+unsigned int thread_cpu_count(void)
+{
+    cpu_set_t set;
+    long online;
+    int count;
+
+    if (!sched_getaffinity(0, sizeof(set), &set) && (count = CPU_COUNT(&set)) > 0)
+        return count;
+    online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (unsigned int)online : 1;
+}
+
+struct thread_state *thread_state_current(void)
+{
+    return &thread_state;
+}

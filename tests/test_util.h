@@ -1,0 +1,78 @@
+/* What the test programs share; one source for both worlds. */
+
+#ifndef TPOOL_TEST_UTIL_H
+#define TPOOL_TEST_UTIL_H
+
+#include <windows.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#ifndef _WIN32
+#include <pthread.h>
+#endif
+
+/* Long enough to never expire in a passing run: it only turns a hang
+ * into a failure. */
+#define TEST_TIMEOUT 20000
+
+#define assert_signaled(handle) \
+    assert_int_equal(WaitForSingleObject((handle), TEST_TIMEOUT), WAIT_OBJECT_0)
+
+typedef DWORD (WINAPI *test_thread_proc)(void *arg);
+
+/* Starts a plain thread (not a pool thread); test_thread_join waits for it. */
+#ifdef _WIN32
+typedef HANDLE test_thread;
+
+static inline test_thread test_thread_start(test_thread_proc proc, void *arg)
+{
+    HANDLE thread = CreateThread(NULL, 0, proc, arg, 0, NULL);
+    assert_non_null(thread);
+    return thread;
+}
+
+static inline void test_thread_join(test_thread thread)
+{
+    assert_signaled(thread);
+    CloseHandle(thread);
+}
+#else
+typedef pthread_t test_thread;
+
+struct test_thread_start_info
+{
+    test_thread_proc proc;
+    void *arg;
+};
+
+static void *test_thread_trampoline(void *arg)
+{
+    struct test_thread_start_info info = *(struct test_thread_start_info *)arg;
+    free(arg);
+    info.proc(info.arg);
+    return NULL;
+}
+
+static inline test_thread test_thread_start(test_thread_proc proc, void *arg)
+{
+    struct test_thread_start_info *info = malloc(sizeof(*info));
+    pthread_t thread;
+
+    assert_non_null(info);
+    info->proc = proc;
+    info->arg = arg;
+    assert_int_equal(pthread_create(&thread, NULL, test_thread_trampoline, info), 0);
+    return thread;
+}
+
+static inline void test_thread_join(test_thread thread)
+{
+    assert_int_equal(pthread_join(thread, NULL), 0);
+}
+#endif
+
+#endif
