@@ -54,7 +54,8 @@ BOOL WINAPI InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION crit, DWORD
     crit->OwningThread = NULL;
     crit->LockSemaphore = NULL;
     /* Spinning cannot help while the owner waits for the only processor. */
-    crit->SpinCount = thread_cpu_count() > 1 ? (spin_count & ~SPIN_COUNT_FLAGS) : 0;
+    spin_count &= ~SPIN_COUNT_FLAGS;
+    crit->SpinCount = spin_count && thread_cpu_count() > 1 ? spin_count : 0;
     return TRUE;
 }
 
