@@ -25,6 +25,17 @@ extern "C" {
  * whether its thread pool calls reach tpool. */
 TPOOLAPI const char *WINAPI tpool_version(void);
 
+#ifndef _WIN32
+/* Natively there is no kernel to complete overlapped I/O: whoever performs
+ * an operation on a handle bound to a thread pool I/O object reports its
+ * completion here.  As Windows, it stores status and information in the
+ * OVERLAPPED's Internal and InternalHigh; the object's callback then gets
+ * them (the status as a Win32 error).  FALSE with ERROR_INVALID_HANDLE
+ * when no I/O object is bound to the handle. */
+TPOOLAPI BOOL WINAPI tpool_complete_io(HANDLE file, OVERLAPPED *overlapped, NTSTATUS status,
+                                       ULONG_PTR information);
+#endif
+
 #ifdef __cplusplus
 }
 #endif

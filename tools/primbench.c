@@ -2,7 +2,8 @@
  * Measures the cost of the layer 1 primitives: two threads pass the turn
  * back and forth through one primitive, and the table gives the time of a
  * round trip (two hand-offs, each a wake and a wait).  The Win32 build also
- * measures the kernel objects the primitives stand in for.
+ * measures the kernel objects the primitives stand in for.  A second table
+ * gives the cost of wait packets on 10,000 events.
  *
  * Usage: primbench [milliseconds per measurement, default 300]
  */
@@ -11,6 +12,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef _WIN32
+#include <tlhelp32.h>
+#endif
 
 #define MEASUREMENTS 3
 
@@ -384,6 +388,140 @@ static double measure(const struct benchmark *benchmark, LONGLONG budget)
     return results[MEASUREMENTS / 2];
 }
 
+/* ---- Wait packets ------------------------------------------------------------ */
+
+#define BENCH_PACKETS 10000
+
+enum packet_cost { COST_CREATE, COST_ASSOCIATE, COST_SIGNAL, COST_CANCEL, PACKET_COSTS };
+
+static const char * const packet_cost_names[PACKET_COSTS] =
+{
+    "create",
+    "associate (arm)",
+    "SetEvent until notified (throughput)",
+    "cancel (armed)",
+};
+
+static atomic_int packets_notified;
+
+static void count_notify(struct wait_packet *packet, void *context, NTSTATUS status)
+{
+    if (atomic_fetch_add(&packets_notified, 1) + 1 == BENCH_PACKETS) futex_wake_all(&packets_notified);
+}
+
+static void wait_all_notified(void)
+{
+    int seen;
+
+    while ((seen = atomic_load(&packets_notified)) < BENCH_PACKETS)
+        futex_wait(&packets_notified, seen, TIMEOUT_INFINITE);
+}
+
+static unsigned int process_threads(void)
+{
+#ifdef _WIN32
+    THREADENTRY32 entry = { .dwSize = sizeof(entry) };
+    HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+    DWORD pid = GetCurrentProcessId();
+    unsigned int count = 0;
+
+    if (snapshot == INVALID_HANDLE_VALUE) return 0;
+    if (Thread32First(snapshot, &entry))
+    {
+        do count += entry.th32OwnerProcessID == pid;
+        while (Thread32Next(snapshot, &entry));
+    }
+    CloseHandle(snapshot);
+    return count;
+#else
+    return 1;  /* no wait threads natively */
+#endif
+}
+
+static void associate_all(struct wait_packet **packets, HANDLE *events)
+{
+    unsigned int i;
+
+    for (i = 0; i < BENCH_PACKETS; i++)
+    {
+        if (wait_packet_associate(packets[i], events[i]))
+        {
+            fprintf(stderr, "primbench: cannot associate a wait packet\n");
+            exit(1);
+        }
+    }
+}
+
+static double per_packet(LONGLONG start)
+{
+    return (double)(clock_monotonic() - start) / BENCH_PACKETS;
+}
+
+/* Fills costs[] (100 ns units per packet); returns the number of threads
+ * besides the main one once the packets exist. */
+static unsigned int measure_packets(double costs[PACKET_COSTS])
+{
+    static struct wait_packet *packets[BENCH_PACKETS];
+    static HANDLE events[BENCH_PACKETS];
+    LONGLONG start = clock_monotonic();
+    unsigned int i, threads;
+
+    for (i = 0; i < BENCH_PACKETS; i++)
+    {
+        if (wait_packet_create(&packets[i], count_notify, NULL))
+        {
+            fprintf(stderr, "primbench: cannot create wait packets\n");
+            exit(1);
+        }
+    }
+    costs[COST_CREATE] = per_packet(start);
+    threads = process_threads() - 1;
+    for (i = 0; i < BENCH_PACKETS; i++) events[i] = CreateEventW(NULL, FALSE, FALSE, NULL);
+
+    atomic_store(&packets_notified, 0);
+    start = clock_monotonic();
+    associate_all(packets, events);
+    costs[COST_ASSOCIATE] = per_packet(start);
+
+    start = clock_monotonic();
+    for (i = 0; i < BENCH_PACKETS; i++) SetEvent(events[i]);
+    wait_all_notified();
+    costs[COST_SIGNAL] = per_packet(start);
+
+    associate_all(packets, events);
+    start = clock_monotonic();
+    for (i = 0; i < BENCH_PACKETS; i++) wait_packet_cancel(packets[i]);
+    costs[COST_CANCEL] = per_packet(start);
+
+    for (i = 0; i < BENCH_PACKETS; i++)
+    {
+        wait_packet_free(packets[i]);
+        CloseHandle(events[i]);
+    }
+    return threads;
+}
+
+static void bench_wait_packets(void)
+{
+    double costs[PACKET_COSTS][MEASUREMENTS], run[PACKET_COSTS];
+    unsigned int threads = 0;
+    int i, j;
+
+    /* The first run starts the wait threads; the others reuse them. */
+    for (i = 0; i < MEASUREMENTS; i++)
+    {
+        threads = measure_packets(run);
+        for (j = 0; j < PACKET_COSTS; j++) costs[j][i] = run[j];
+    }
+    printf("\n%-44s %14s\n", "wait packets on 10,000 auto-reset events", "us/packet");
+    for (j = 0; j < PACKET_COSTS; j++)
+    {
+        qsort(costs[j], MEASUREMENTS, sizeof(costs[j][0]), compare_doubles);
+        printf("%-44s %14.3f\n", packet_cost_names[j], costs[j][MEASUREMENTS / 2] / 10);
+    }
+    printf("%-44s %14u\n", "wait threads", threads);
+}
+
 int main(int argc, char **argv)
 {
     LONGLONG budget = (argc > 1 ? atoi(argv[1]) : 300) * (LONGLONG)TICKS_PER_MS;
@@ -400,5 +538,6 @@ int main(int argc, char **argv)
         printf("%-44s %14.3f\n", benchmarks[i].name, measure(&benchmarks[i], budget) / 10);
         fflush(stdout);
     }
+    bench_wait_packets();
     return 0;
 }

@@ -38,6 +38,7 @@ summarize()
 }
 
 run_world native
+"$top/tools/check-imports.sh" "$build/win64" || status=1
 run_world win64
 if [ $status -ne 0 ]; then
     echo "tests: FAILED"

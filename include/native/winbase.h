@@ -10,6 +10,7 @@
 #include <winerror.h>
 #include <errhandlingapi.h>
 #include <handleapi.h>
+#include <libloaderapi.h>
 #include <processthreadsapi.h>
 #include <profileapi.h>
 #include <synchapi.h>

@@ -22,10 +22,13 @@
 #define ERROR_GEN_FAILURE               31
 #define ERROR_HANDLE_EOF                38
 #define ERROR_NOT_SUPPORTED             50
+#define ERROR_NETNAME_DELETED           64
 #define ERROR_INVALID_PARAMETER         87
 #define ERROR_TOO_MANY_SEMAPHORES       100
 #define ERROR_SEM_IS_SET                102
 #define ERROR_TOO_MANY_SEM_REQUESTS     103
+#define ERROR_BROKEN_PIPE               109
+#define ERROR_DISK_FULL                 112
 #define ERROR_SEM_OWNER_DIED            105
 #define ERROR_CALL_NOT_IMPLEMENTED      120
 #define ERROR_SEM_TIMEOUT               121
@@ -41,6 +44,7 @@
 #define ERROR_MAX_THRDS_REACHED         164
 #define ERROR_BUSY                      170
 #define ERROR_ALREADY_EXISTS            183
+#define ERROR_PIPE_NOT_CONNECTED        233
 #define ERROR_SEM_NOT_FOUND             187
 #define ERROR_MORE_DATA                 234
 #define WAIT_TIMEOUT                    258
@@ -66,6 +70,7 @@
 #define ERROR_DLL_NOT_FOUND             1157
 #define ERROR_NOT_FOUND                 1168
 #define ERROR_CANCELLED                 1223
+#define ERROR_CONNECTION_ABORTED        1236
 #define ERROR_RETRY                     1237
 #define ERROR_INTERNAL_ERROR            1359
 #define ERROR_INVALID_INDEX             1413

@@ -15,4 +15,14 @@ static inline BOOL set_last_status(NTSTATUS status)
     return FALSE;
 }
 
+/* A FILETIME due time or timeout as the core takes it (NULL stays NULL).
+ * A FILETIME is two DWORDs: it may not be aligned for a LONGLONG. */
+static inline const LONGLONG *filetime_to_due(const FILETIME *time, LONGLONG *storage)
+{
+    if (!time)
+        return NULL;
+    *storage = (LONGLONG)(((ULONGLONG)time->dwHighDateTime << 32) | time->dwLowDateTime);
+    return storage;
+}
+
 #endif

@@ -11,3 +11,48 @@ VOID WINAPI DisassociateCurrentThreadFromCallback(PTP_CALLBACK_INSTANCE instance
 {
     instance_disassociate((struct tp_instance *)instance);
 }
+
+VOID WINAPI SetEventWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HANDLE event)
+{
+    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+
+    if (!actions->event)
+        actions->event = event;
+}
+
+VOID WINAPI ReleaseSemaphoreWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HANDLE semaphore,
+                                                DWORD count)
+{
+    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+
+    if (!actions->semaphore)
+    {
+        actions->semaphore = semaphore;
+        actions->semaphore_count = count;
+    }
+}
+
+VOID WINAPI ReleaseMutexWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HANDLE mutex)
+{
+    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+
+    if (!actions->mutex)
+        actions->mutex = mutex;
+}
+
+VOID WINAPI LeaveCriticalSectionWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance,
+                                                    PCRITICAL_SECTION critical_section)
+{
+    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+
+    if (!actions->critical_section)
+        actions->critical_section = critical_section;
+}
+
+VOID WINAPI FreeLibraryWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HMODULE library)
+{
+    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+
+    if (!actions->library)
+        actions->library = library;
+}

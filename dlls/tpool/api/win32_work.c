@@ -28,7 +28,7 @@ VOID WINAPI WaitForThreadpoolWorkCallbacks(PTP_WORK work, BOOL cancel_pending)
 
 VOID WINAPI CloseThreadpoolWork(PTP_WORK work)
 {
-    object_release((struct tp_object *)work);
+    object_close((struct tp_object *)work);
 }
 
 BOOL WINAPI TrySubmitThreadpoolCallback(PTP_SIMPLE_CALLBACK callback, PVOID context,

@@ -16,25 +16,95 @@
 #define TP_TAG_POOL    0x6c6f6f50  /* 'Pool' */
 #define TP_TAG_WORK    0x6b726f57  /* 'Work' */
 #define TP_TAG_SIMPLE  0x706d6953  /* 'Simp' */
+#define TP_TAG_TIMER   0x726d6954  /* 'Tmr' */
+#define TP_TAG_WAIT    0x74696157  /* 'Wait' */
+#define TP_TAG_IO      0x4f496f49  /* 'IoIO' */
+#define TP_TAG_GROUP   0x70726743  /* 'Cgrp' */
 #define TP_TAG_FREED   0x65657246  /* 'Free' */
 
 struct tp_pool;
 struct tp_object;
 struct tp_worker;
+struct tp_group;
 
 /* A callback environment, validated and with the pool resolved. */
 struct tp_env
 {
     struct tp_pool *pool;
+    struct tp_group *group;
+    PTP_CLEANUP_GROUP_CANCEL_CALLBACK group_cancel;
     PTP_SIMPLE_CALLBACK finalization;
     TP_CALLBACK_PRIORITY priority;
     BOOL long_function;
 };
 
 /* Reads TP_CALLBACK_ENVIRON V1 or V3 (never past V1 when Version is 1);
- * NULL means the default environment.  Takes a reference on the pool. */
+ * NULL means the default environment.  Takes a reference on the pool and
+ * on the cleanup group. */
 NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env);
 void env_release(struct tp_env *env);
+
+/* ---- Pairing heap ------------------------------------------------------ */
+
+struct heap_node
+{
+    struct heap_node *child;
+    struct heap_node *next;
+    struct heap_node *prev;
+    LONGLONG key;
+};
+
+struct heap
+{
+    struct heap_node *root;      /* the minimum */
+};
+
+void heap_insert(struct heap *heap, struct heap_node *node, LONGLONG key);
+void heap_remove(struct heap *heap, struct heap_node *node);
+
+/* ---- Timer queues ------------------------------------------------------ */
+
+/* Relative due times run on the monotonic clock, absolute ones on the
+ * system clock (they follow wall-clock changes). */
+enum timer_clock
+{
+    TIMER_RELATIVE,
+    TIMER_ABSOLUTE,
+    TIMER_CLOCKS
+};
+
+/* An entry may expire anywhere in its window [start, end].  When the
+ * earliest window end arrives, every entry whose window has opened
+ * expires with it (coalescing). */
+struct timer_entry
+{
+    struct heap_node by_start;
+    struct heap_node by_end;
+    struct tp_object *object;    /* owner, referenced while expiring */
+    void (*expire)(struct timer_entry *entry);
+    enum timer_clock clock;
+    BOOL queued;
+    ULONG generation;            /* the owner's, copied to fired_generation on expiry */
+    ULONG fired_generation;
+    struct timer_entry *next_expired;
+};
+
+/* A pool's timers.  They need no thread of their own: one parked worker
+ * at a time holds the timer duty and parks until the earliest deadline,
+ * behind all other parked workers; when it is pulled into work, or an
+ * earlier timer arrives, the nudge packet hands the duty to another. */
+struct timer_queue
+{
+    struct lock lock;
+    struct heap starts[TIMER_CLOCKS];
+    struct heap ends[TIMER_CLOCKS];
+    unsigned int count;
+    unsigned int duty;           /* the holder's duty number, 0 when none */
+    unsigned int next_duty;
+    LONGLONG duty_deadline;      /* what the holder parks until */
+    BOOL nudge_queued;
+    struct port_packet nudge;
+};
 
 /* ---- Pools ---------------------------------------------------------- */
 
@@ -49,12 +119,15 @@ struct tp_pool
     atomic_uint max_workers;     /* atomic: read without the lock by workers */
     unsigned int min_workers;
     atomic_uint num_workers;     /* counted by the policy, starting ones included */
-    unsigned int num_starting;
+    atomic_uint num_starting;    /* atomic: read without the lock by the gate */
     unsigned int num_threads;    /* threads still using the pool's memory */
     SIZE_T stack_reserve;
     SIZE_T stack_commit;
     struct port_packet shutdown_packet;
+    struct timer_queue timers;
+    _Atomic(struct io_port *) io_port;  /* created with the first I/O object */
     struct list gate_entry;      /* in the starvation gate's list */
+    BOOL gate_watching;          /* the gate saw the queue non-empty last tick */
     unsigned long gate_removed;  /* port->removed at the gate's last look */
     unsigned int gate_stalled;   /* gate ticks without progress */
     unsigned int gate_quiet;     /* gate ticks with nothing queued */
@@ -83,6 +156,24 @@ void pool_worker_exited(struct tp_pool *pool, BOOL pass_shutdown);
  * may exit now (the policy count is already lowered). */
 BOOL pool_worker_may_retire(struct tp_pool *pool, BOOL idle);
 
+/* Timer queue operations.  insert returns TRUE when the caller must call
+ * timer_nudge() once it holds no lock (the duty holder must wake up). */
+void timer_queue_init(struct timer_queue *queue);
+BOOL timer_queue_insert(struct tp_pool *pool, struct timer_entry *entry, enum timer_clock clock,
+                        LONGLONG start, LONGLONG end);
+BOOL timer_queue_remove(struct tp_pool *pool, struct timer_entry *entry);
+void timer_nudge(struct tp_pool *pool);
+/* For workers: take the duty (returns its deadline, or TIMEOUT_INFINITE
+ * and *duty = 0 when another worker holds it or no timer is queued),
+ * give it back, expire what is due (TRUE if anything expired). */
+LONGLONG timer_duty_take(struct tp_pool *pool, unsigned int *duty);
+void timer_duty_release(struct tp_pool *pool, unsigned int duty, BOOL hand_over);
+BOOL timer_queue_expire(struct tp_pool *pool);
+void timer_nudge_received(struct tp_pool *pool);
+/* Turns a due time (NT encoding: 0 now, negative relative in 100 ns,
+ * positive absolute system time) into a clock and a start. */
+enum timer_clock timer_due_time(LONGLONG due, LONGLONG *start);
+
 /* The starvation gate: raises the concurrency of pools whose queued work
  * makes no progress because their workers block where tpool cannot see,
  * and lowers it back once their queue stays empty. */
@@ -92,6 +183,18 @@ void gate_poke(void);
 
 /* ---- Workers and callback instances ------------------------------------ */
 
+/* What to do once the callback has returned and is marked complete; one
+ * of each kind, the first registration wins (as Wine). */
+struct instance_actions
+{
+    CRITICAL_SECTION *critical_section;
+    HANDLE mutex;
+    HANDLE semaphore;
+    LONG semaphore_count;
+    HANDLE event;
+    HMODULE library;
+};
+
 struct tp_instance
 {
     struct tp_object *object;
@@ -99,6 +202,7 @@ struct tp_instance
     DWORD thread_id;
     BOOL associated;             /* counts for WaitFor...Callbacks */
     BOOL may_run_long;           /* the thread left the port's running count */
+    struct instance_actions actions;
 };
 
 struct tp_worker
@@ -112,12 +216,29 @@ NTSTATUS worker_start(struct tp_pool *pool);
 struct tp_instance *instance_current(void);
 BOOL instance_may_run_long(struct tp_instance *instance);
 void instance_disassociate(struct tp_instance *instance);
+/* Performs the registered actions in a fixed order: leave the critical
+ * section, release the mutex, release the semaphore, set the event, free
+ * the library.  A failing action raises its STATUS_THREADPOOL_*_FAILED. */
+void instance_perform_actions(struct tp_instance *instance);
 
 /* ---- Objects ----------------------------------------------------------- */
 
+/* What differs between object types.  Only execute is required; the hooks
+ * marked "locked" run with the object lock held. */
 struct tp_object_ops
 {
+    /* runs one callback (the one a worker just started) */
     void (*execute)(struct tp_object *object, struct tp_instance *instance);
+    /* locked: TRUE while the object still expects callbacks that are not
+     * pending yet (started I/O); WaitFor...Callbacks waits for them too */
+    BOOL (*busy)(struct tp_object *object);
+    /* locked: drops the type's record of the pending callbacks (object->pending
+     * still tells how many) */
+    void (*cancel_pending)(struct tp_object *object);
+    /* the application closes the object: stop future callbacks */
+    void (*close)(struct tp_object *object);
+    /* the last reference is gone: free the type's resources */
+    void (*destroy)(struct tp_object *object);
 };
 
 struct tp_object
@@ -133,6 +254,10 @@ struct tp_object
     BOOL packet_held;            /* packet on the port or in a worker's hands */
     ULONG waiters;
     atomic_int idle_seq;         /* bumped when a callback completes, for waiters */
+    ULONG executing;             /* started callbacks still running, associated or not */
+    BOOL app_closed;             /* the application (or its cleanup group) released it */
+    struct list group_entry;     /* guarded by the group's lock */
+    BOOL group_member;
     void *callback;
     void *context;
 };
@@ -143,12 +268,117 @@ NTSTATUS object_create(struct tp_object **object, SIZE_T size, ULONG tag,
 void object_addref(struct tp_object *object);
 void object_release(struct tp_object *object);
 void object_submit(struct tp_object *object);
+/* object_submit in two steps for types that update their own state with
+ * it: under the object lock, object_add_pending() counts one more pending
+ * callback and returns TRUE when the caller must then, after unlocking,
+ * call object_post(). */
+BOOL object_add_pending(struct tp_object *object);
+void object_post(struct tp_object *object);
+/* Releases WaitFor...Callbacks callers to recheck (after a busy() change). */
+void object_wake_waiters(struct tp_object *object);
+/* The application's Close: the type's close hook, then its reference. */
+void object_close(struct tp_object *object);
 /* Waits until no callback is pending or running (the caller's own
  * callback excluded); with cancel, pending callbacks are dropped first. */
 void object_wait(struct tp_object *object, BOOL cancel_pending);
 /* Runs one pending callback; called by a worker that removed the packet. */
 void object_dispatch(struct tp_worker *worker, struct port_packet *packet);
 void object_callback_done(struct tp_object *object);
+
+/* ---- Cleanup groups ------------------------------------------------------ */
+
+/* Members are the objects created with the group in their environment,
+ * until they are freed.  The group holds no reference on them; each
+ * member holds one on the group. */
+struct tp_group
+{
+    ULONG tag;
+    atomic_long refs;            /* the application's, one per member */
+    struct lock lock;
+    struct list members;
+};
+
+NTSTATUS group_create(struct tp_group **group);
+void group_addref(struct tp_group *group);
+void group_release(struct tp_group *group);
+void group_add(struct tp_group *group, struct tp_object *object);
+void group_remove(struct tp_group *group, struct tp_object *object);
+void group_release_members(struct tp_group *group, BOOL cancel_pending, void *context);
+
+/* For the group release: the object's type stops future callbacks (as on
+ * close); pending ones are dropped; then wait until nothing is pending or
+ * running, associated or not (the caller's own callback excluded). */
+void object_shutdown(struct tp_object *object);
+void object_cancel_pending(struct tp_object *object);
+void object_wait_all(struct tp_object *object);
+/* TRUE if the application had not released the object; from now on it
+ * counts as released. */
+BOOL object_take_app_reference(struct tp_object *object);
+BOOL object_try_addref(struct tp_object *object);
+
+/* ---- Timers -------------------------------------------------------------- */
+
+NTSTATUS timer_create(struct tp_object **timer, PTP_TIMER_CALLBACK callback, void *context,
+                      const TP_CALLBACK_ENVIRON *environment);
+/* due NULL disarms.  TRUE if an armed expiry was recalled. */
+BOOL timer_set(struct tp_object *timer, const LONGLONG *due, DWORD period, DWORD window);
+BOOL timer_is_set(struct tp_object *timer);
+
+/* ---- Waits --------------------------------------------------------------- */
+
+NTSTATUS wait_create(struct tp_object **wait, PTP_WAIT_CALLBACK callback, void *context,
+                     const TP_CALLBACK_ENVIRON *environment);
+/* handle NULL disarms; timeout NULL is infinite.  TRUE if an armed wait
+ * was cancelled before its callback was queued. */
+BOOL wait_set(struct tp_object *wait, HANDLE handle, const LONGLONG *timeout);
+
+/* ---- I/O objects -------------------------------------------------------- */
+
+/* The layout of NT's IO_STATUS_BLOCK. */
+struct tp_io_status
+{
+    union
+    {
+        NTSTATUS Status;
+        void *Pointer;
+    };
+    ULONG_PTR Information;
+};
+
+/* The ntdll callback shape (PTP_IO_CALLBACK). */
+typedef void (WINAPI *tp_io_callback)(PTP_CALLBACK_INSTANCE instance, void *context,
+                                      void *overlapped, struct tp_io_status *status, PTP_IO io);
+
+struct tp_io_completion
+{
+    OVERLAPPED *overlapped;
+    struct tp_io_status status;
+};
+
+/* Guarded by the object lock. */
+struct tp_io
+{
+    struct tp_object object;
+    void *win32_callback;        /* free for layer 3 (kernelbase keeps it there too) */
+    HANDLE handle;               /* the bound handle; natively NULL once unbound */
+    ULONG started;               /* operations started and not completed */
+    ULONG skipped;               /* started ones a cancelling wait gave up */
+    BOOL closed;                 /* the application closed it */
+    struct tp_io_completion *queue;  /* ring of completions waiting for callbacks */
+    ULONG queue_head;
+    ULONG queue_count;
+    ULONG queue_size;
+};
+
+/* Binds the handle to the pool's completion port (created on first use).
+ * The object is also a struct tp_object: close it with object_close(). */
+NTSTATUS io_create(struct tp_io **io, HANDLE handle, tp_io_callback callback, void *context,
+                   const TP_CALLBACK_ENVIRON *environment);
+void io_start(struct tp_io *io);
+void io_cancel(struct tp_io *io);
+void io_wait(struct tp_io *io, BOOL cancel_pending);
+/* Frees the pool's completion port; called when the pool goes away. */
+void io_pool_free(struct tp_pool *pool);
 
 /* ---- Work objects and simple callbacks ---------------------------------- */
 

@@ -5,8 +5,10 @@
 NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env)
 {
     struct tp_pool *pool = NULL;
+    struct tp_group *group = NULL;
     NTSTATUS status;
 
+    env->group_cancel = NULL;
     env->finalization = NULL;
     env->priority = TP_CALLBACK_PRIORITY_NORMAL;
     env->long_function = FALSE;
@@ -26,6 +28,10 @@ NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env)
         env->finalization = environment->FinalizationCallback;
         env->long_function = environment->u.s.LongFunction;
         pool = (struct tp_pool *)environment->Pool;
+        group = (struct tp_group *)environment->CleanupGroup;
+        if (group && group->tag != TP_TAG_GROUP)
+            return STATUS_INVALID_PARAMETER;
+        env->group_cancel = environment->CleanupGroupCancelCallback;
     }
 
     if (pool)
@@ -37,11 +43,16 @@ NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env)
     else if ((status = pool_default(&pool)))
         return status;
 
+    if (group)
+        group_addref(group);
     env->pool = pool;
+    env->group = group;
     return STATUS_SUCCESS;
 }
 
 void env_release(struct tp_env *env)
 {
+    if (env->group)
+        group_release(env->group);
     pool_release(env->pool);
 }

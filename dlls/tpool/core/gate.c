@@ -52,7 +52,7 @@ static BOOL gate_check_pool(struct tp_pool *pool, BOOL *busy)
 
     if (!port_queued(port))
     {
-        pool->gate_stalled = 0;
+        pool->gate_watching = FALSE;
         if (pool->gate_boost && ++pool->gate_quiet >= GATE_QUIET_TICKS)
         {
             pool->gate_boost = 0;
@@ -62,8 +62,10 @@ static BOOL gate_check_pool(struct tp_pool *pool, BOOL *busy)
     }
     *busy = TRUE;
     pool->gate_quiet = 0;
-    if (removed != pool->gate_removed)
+    /* progress, a worker on its way, or a queue first seen now: watch on */
+    if (!pool->gate_watching || removed != pool->gate_removed || atomic_load(&pool->num_starting))
     {
+        pool->gate_watching = TRUE;
         pool->gate_removed = removed;
         pool->gate_stalled = 0;
         return FALSE;

@@ -8,6 +8,8 @@
  * holder of packet_held may post the packet.
  */
 
+#include <string.h>
+
 #include "core.h"
 
 static void object_init(struct tp_object *object, ULONG tag, const struct tp_object_ops *ops,
@@ -41,6 +43,8 @@ NTSTATUS object_create(struct tp_object **out, SIZE_T size, ULONG tag, const str
         return STATUS_NO_MEMORY;
     }
     object_init(object, tag, ops, &env, callback, context);
+    if (env.group)
+        group_add(env.group, object);
     *out = object;
     return STATUS_SUCCESS;
 }
@@ -50,13 +54,70 @@ void object_addref(struct tp_object *object)
     atomic_fetch_add_explicit(&object->refs, 1, memory_order_relaxed);
 }
 
+/* A reference unless the object is already being freed. */
+BOOL object_try_addref(struct tp_object *object)
+{
+    long refs = atomic_load(&object->refs);
+
+    while (refs)
+        if (atomic_compare_exchange_weak(&object->refs, &refs, refs + 1))
+            return TRUE;
+    return FALSE;
+}
+
 void object_release(struct tp_object *object)
 {
     if (atomic_fetch_sub_explicit(&object->refs, 1, memory_order_acq_rel) != 1)
         return;
+    if (object->env.group)
+        group_remove(object->env.group, object);
+    if (object->ops->destroy)
+        object->ops->destroy(object);
     object->tag = TP_TAG_FREED;
     env_release(&object->env);
     mem_free(object);
+}
+
+BOOL object_take_app_reference(struct tp_object *object)
+{
+    BOOL owned;
+
+    lock_acquire(&object->lock);
+    owned = !object->app_closed;
+    object->app_closed = TRUE;
+    lock_release(&object->lock);
+    return owned;
+}
+
+void object_shutdown(struct tp_object *object)
+{
+    if (object->ops->close)
+        object->ops->close(object);
+}
+
+/* A second close of the same object is ignored rather than freeing it
+ * twice (it may also have been released by its cleanup group). */
+void object_close(struct tp_object *object)
+{
+    if (!object_take_app_reference(object))
+        return;
+    object_shutdown(object);
+    object_release(object);
+}
+
+BOOL object_add_pending(struct tp_object *object)
+{
+    object->pending++;
+    if (object->packet_held)
+        return FALSE;
+    object->packet_held = TRUE;
+    object_addref(object);
+    return TRUE;
+}
+
+void object_post(struct tp_object *object)
+{
+    pool_post(object->env.pool, &object->packet);
 }
 
 void object_submit(struct tp_object *object)
@@ -64,40 +125,53 @@ void object_submit(struct tp_object *object)
     BOOL post;
 
     lock_acquire(&object->lock);
-    object->pending++;
-    if ((post = !object->packet_held))
-    {
-        object->packet_held = TRUE;
-        object_addref(object);
-    }
+    post = object_add_pending(object);
     lock_release(&object->lock);
     if (post)
-        pool_post(object->env.pool, &object->packet);
+        object_post(object);
 }
 
-static BOOL object_is_running_here(struct tp_object *object)
+/* Under the object lock: drops the pending callbacks; TRUE if the caller
+ * must then drop the packet's reference. */
+static BOOL object_drop_pending(struct tp_object *object)
 {
-    struct tp_instance *instance = instance_current();
-    return instance && instance->object == object && instance->associated;
+    if (!object->pending)
+        return FALSE;
+    if (object->ops->cancel_pending)
+        object->ops->cancel_pending(object);
+    object->pending = 0;
+    if (!object->packet_held || !port_cancel(&object->env.pool->port, &object->packet))
+        return FALSE;
+    object->packet_held = FALSE;
+    return TRUE;
 }
 
-void object_wait(struct tp_object *object, BOOL cancel_pending)
+void object_cancel_pending(struct tp_object *object)
 {
-    ULONG self = object_is_running_here(object) ? 1 : 0;
-    BOOL drop_packet = FALSE;
-    int seq;
+    BOOL drop_packet;
 
     lock_acquire(&object->lock);
-    if (cancel_pending && object->pending)
-    {
-        object->pending = 0;
-        if (object->packet_held && port_cancel(&object->env.pool->port, &object->packet))
-        {
-            object->packet_held = FALSE;
-            drop_packet = TRUE;
-        }
-    }
-    while (object->pending || object->running > self)
+    drop_packet = object_drop_pending(object);
+    lock_release(&object->lock);
+    if (drop_packet)
+        object_release(object);
+}
+
+/* Under the object lock: is anything left to wait for?  `self` is the
+ * caller's own callback of this object, which is not waited for. */
+static BOOL object_busy(struct tp_object *object, ULONG self, BOOL all)
+{
+    if (object->pending || (all ? object->executing : object->running) > self)
+        return TRUE;
+    return object->ops->busy && object->ops->busy(object);
+}
+
+/* Under the object lock, which it drops while sleeping. */
+static void object_wait_locked(struct tp_object *object, ULONG self, BOOL all)
+{
+    int seq;
+
+    while (object_busy(object, self, all))
     {
         object->waiters++;
         seq = atomic_load(&object->idle_seq);
@@ -108,9 +182,51 @@ void object_wait(struct tp_object *object, BOOL cancel_pending)
         lock_acquire(&object->lock);
         object->waiters--;
     }
+}
+
+void object_wait(struct tp_object *object, BOOL cancel_pending)
+{
+    struct tp_instance *instance = instance_current();
+    ULONG self = instance && instance->object == object && instance->associated;
+    BOOL drop_packet = FALSE;
+
+    lock_acquire(&object->lock);
+    if (cancel_pending)
+        drop_packet = object_drop_pending(object);
+    object_wait_locked(object, self, FALSE);
     lock_release(&object->lock);
     if (drop_packet)
         object_release(object);
+}
+
+void object_wait_all(struct tp_object *object)
+{
+    struct tp_instance *instance = instance_current();
+    ULONG self = instance && instance->object == object;
+
+    lock_acquire(&object->lock);
+    object_wait_locked(object, self, TRUE);
+    lock_release(&object->lock);
+}
+
+/* Under the object lock: TRUE if waiters must be woken after unlocking. */
+static BOOL object_signal_waiters(struct tp_object *object)
+{
+    if (!object->waiters)
+        return FALSE;
+    atomic_fetch_add(&object->idle_seq, 1);
+    return TRUE;
+}
+
+void object_wake_waiters(struct tp_object *object)
+{
+    BOOL wake;
+
+    lock_acquire(&object->lock);
+    wake = object_signal_waiters(object);
+    lock_release(&object->lock);
+    if (wake)
+        futex_wake_all(&object->idle_seq);
 }
 
 void object_callback_done(struct tp_object *object)
@@ -119,8 +235,26 @@ void object_callback_done(struct tp_object *object)
 
     lock_acquire(&object->lock);
     object->running--;
-    if ((wake = object->waiters != 0))
-        atomic_fetch_add(&object->idle_seq, 1);
+    wake = object_signal_waiters(object);
+    lock_release(&object->lock);
+    if (wake)
+        futex_wake_all(&object->idle_seq);
+}
+
+/* The callback has returned: it stops counting, for WaitFor...Callbacks if
+ * it was still associated, and for its cleanup group in any case.  A
+ * simple callback that ran counts as released by the application. */
+static void object_callback_finished(struct tp_object *object, BOOL associated)
+{
+    BOOL wake;
+
+    lock_acquire(&object->lock);
+    if (associated)
+        object->running--;
+    object->executing--;
+    if (object->tag == TP_TAG_SIMPLE)
+        object->app_closed = TRUE;
+    wake = object_signal_waiters(object);
     lock_release(&object->lock);
     if (wake)
         futex_wake_all(&object->idle_seq);
@@ -136,6 +270,7 @@ static BOOL object_start_callback(struct tp_object *object, BOOL *repost)
     {
         object->pending--;
         object->running++;
+        object->executing++;
         /* the packet's reference goes to this callback unless it is reposted */
         if ((*repost = object->pending != 0))
             object_addref(object);
@@ -155,6 +290,7 @@ static void object_run(struct tp_worker *worker, struct tp_object *object)
     instance.thread_id = thread_current_id();
     instance.associated = TRUE;
     instance.may_run_long = FALSE;
+    memset(&instance.actions, 0, sizeof(instance.actions));
     worker->instance = &instance;
     if (object->env.long_function)
         instance_may_run_long(&instance);
@@ -166,8 +302,8 @@ static void object_run(struct tp_worker *worker, struct tp_object *object)
     if (instance.may_run_long)
         thread_blocking_end();
     worker->instance = NULL;
-    if (instance.associated)
-        object_callback_done(object);
+    object_callback_finished(object, instance.associated);
+    instance_perform_actions(&instance);
 }
 
 void object_dispatch(struct tp_worker *worker, struct port_packet *packet)
@@ -181,7 +317,7 @@ void object_dispatch(struct tp_worker *worker, struct port_packet *packet)
         return;
     }
     if (repost)
-        pool_post(object->env.pool, &object->packet);
+        object_post(object);
     object_run(worker, object);
     object_release(object);
 }

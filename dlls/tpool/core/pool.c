@@ -32,6 +32,7 @@ NTSTATUS pool_create(struct tp_pool **out)
     port_init(&pool->port, thread_cpu_count());
     pool->port.starved = pool_starved;
     pool->max_workers = DEFAULT_MAX_WORKERS;
+    timer_queue_init(&pool->timers);
     gate_register(pool);
     *out = pool;
     return STATUS_SUCCESS;
@@ -67,6 +68,7 @@ void pool_addref(struct tp_pool *pool)
 static void pool_free(struct tp_pool *pool)
 {
     gate_unregister(pool);
+    io_pool_free(pool);
     pool->tag = TP_TAG_FREED;
     mem_free(pool);
 }

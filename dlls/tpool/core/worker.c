@@ -1,9 +1,30 @@
 /* Layer 2: worker threads.  A worker parks on its pool's port and runs the
- * callback of each packet it removes. */
+ * callback of each packet it removes; one parked worker at a time also
+ * holds the timer duty (timer_queue.c). */
 
 #include "core.h"
 
 #define WORKER_IDLE_TIMEOUT (10000 * (LONGLONG)TICKS_PER_MS)
+
+/* Parks until a packet comes or the deadline passes; with the timer duty,
+ * the deadline is the timers' and the worker waits behind the others. */
+static NTSTATUS worker_park(struct tp_pool *pool, struct port_packet **packet, BOOL *expired)
+{
+    LONGLONG idle = clock_monotonic() + WORKER_IDLE_TIMEOUT, deadline;
+    unsigned int duty;
+    NTSTATUS status;
+
+    *expired = FALSE;
+    deadline = timer_duty_take(pool, &duty);
+    if (!duty)
+        return port_remove(&pool->port, packet, idle);
+
+    status = port_remove_last(&pool->port, packet, deadline < idle ? deadline : idle);
+    timer_duty_release(pool, duty, status == STATUS_SUCCESS && *packet != &pool->timers.nudge);
+    if (status == STATUS_TIMEOUT)
+        *expired = TRUE;
+    return status;
+}
 
 static void worker_main(void *arg)
 {
@@ -11,7 +32,7 @@ static void worker_main(void *arg)
     struct tp_worker worker = { pool, NULL };
     struct thread_state *state = thread_state_current();
     struct port_packet *packet;
-    BOOL shutdown = FALSE;
+    BOOL shutdown = FALSE, duty;
 
     state->slot = &worker;
     lock_acquire(&pool->lock);
@@ -20,10 +41,18 @@ static void worker_main(void *arg)
 
     for (;;)
     {
-        if (port_remove(&pool->port, &packet, clock_monotonic() + WORKER_IDLE_TIMEOUT))
+        if (worker_park(pool, &packet, &duty))
         {
-            if (pool_worker_may_retire(pool, TRUE))
+            /* the duty holder expires timers instead of retiring */
+            if (duty)
+                timer_queue_expire(pool);
+            else if (pool_worker_may_retire(pool, TRUE))
                 break;
+            continue;
+        }
+        if (packet == &pool->timers.nudge)
+        {
+            timer_nudge_received(pool);
             continue;
         }
         if (packet == &pool->shutdown_packet)

@@ -1,6 +1,6 @@
 /*
  * Native waitable objects: events, semaphores and mutexes behind handles,
- * and the waits on them.
+ * the waits on them, and wait packets.
  *
  * A handle is the address of its object.  Object memory never goes back to
  * the heap: a destroyed object is kept on a free list and comes back as a
@@ -15,7 +15,7 @@
  * consumes the signal (resets the auto-reset event, decrements the
  * semaphore, gives the mutex away) under the object lock, unlinks the link
  * and notifies the waiter.  Only notification depends on the kind of
- * waiter: a blocked thread is woken.
+ * waiter: a blocked thread is woken, a wait packet calls its callback.
  *
  * A wait-all is satisfied only while all of its objects are signalled, so
  * satisfying it needs all of their locks at once.  A thread may wait for
@@ -92,7 +92,7 @@ struct wait_block
     BOOL wait_all;
     DWORD count;
     DWORD queued;                   /* links [0, queued) may be in waiter lists */
-    struct wait_link links[MAXIMUM_WAIT_OBJECTS];
+    struct wait_link *links;        /* count of them */
 };
 
 static struct lock free_objects_lock = LOCK_INIT;
@@ -385,6 +385,7 @@ static void wait_end(struct wait_block *block)
 static DWORD wait_for_objects(struct object **objects, DWORD count, BOOL wait_all, DWORD timeout)
 {
     LONGLONG deadline = timeout ? clock_deadline_from_ms(timeout) : 0;
+    struct wait_link links[MAXIMUM_WAIT_OBJECTS];
     struct wait_block block;
     DWORD i;
 
@@ -394,6 +395,7 @@ static DWORD wait_for_objects(struct object **objects, DWORD count, BOOL wait_al
     block.wait_all = wait_all;
     block.count = count;
     block.queued = 0;
+    block.links = links;
     for (i = 0; i < count; i++)
     {
         list_init(&block.links[i].entry);
@@ -469,6 +471,129 @@ DWORD WINAPI WaitForSingleObjectEx(HANDLE handle, DWORD timeout, BOOL alertable)
 DWORD WINAPI WaitForSingleObject(HANDLE handle, DWORD timeout)
 {
     return WaitForMultipleObjectsEx(1, &handle, FALSE, timeout, FALSE);
+}
+
+/* ---- Wait packets ------------------------------------------------------ */
+
+/* The thread id a packet waits as: a mutex a packet acquires is owned by
+ * no thread of the process, and further packets acquire it recursively, as
+ * with a Windows wait thread. */
+#define WAIT_PACKET_OWNER 0xffffffff
+/* The status of a packet that was never armed or was cancelled: neither
+ * WAIT_PENDING nor a wait result. */
+#define WAIT_PACKET_IDLE  (-2)
+
+struct wait_packet
+{
+    struct wait_block block;        /* a block of one link, never wait-all */
+    struct wait_link link;          /* holds a reference on its object while armed */
+    wait_packet_notify notify;
+    void *context;
+};
+
+/* Runs under the object lock, in the thread that satisfied the packet; that
+ * thread holds a reference of its own, so the packet's is never the last. */
+static void wait_packet_block_notify(struct wait_block *block)
+{
+    struct wait_packet *packet = LIST_ENTRY(block, struct wait_packet, block);
+
+    object_release(packet->link.object);
+    packet->notify(packet, packet->context, STATUS_WAIT_0);
+}
+
+NTSTATUS wait_packet_create(struct wait_packet **ret, wait_packet_notify notify, void *context)
+{
+    struct wait_packet *packet = mem_alloc(sizeof(*packet));
+
+    if (!packet) return STATUS_NO_MEMORY;
+    packet->block.notify = wait_packet_block_notify;
+    atomic_init(&packet->block.status, WAIT_PACKET_IDLE);
+    packet->block.thread_id = WAIT_PACKET_OWNER;
+    packet->block.wait_all = FALSE;
+    packet->block.count = 1;
+    packet->block.queued = 0;
+    packet->block.links = &packet->link;
+    list_init(&packet->link.entry);
+    packet->link.object = NULL;
+    packet->link.block = &packet->block;
+    packet->link.index = 0;
+    packet->notify = notify;
+    packet->context = context;
+    *ret = packet;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle)
+{
+    DWORD error = GetLastError();
+    struct object *obj = object_from_handle(handle, NULL);
+    BOOL satisfied;
+
+    if (!obj)
+    {
+        SetLastError(error);
+        return STATUS_INVALID_HANDLE;
+    }
+    packet->link.object = obj;  /* the reference taken above is the packet's */
+
+    lock_acquire(&obj->lock);
+    if ((satisfied = obj->ops->signaled(obj, WAIT_PACKET_OWNER)))
+    {
+        obj->ops->consume(obj, WAIT_PACKET_OWNER);
+        atomic_store(&packet->block.status, WAIT_OBJECT_0);
+    }
+    else
+    {
+        atomic_store(&packet->block.status, WAIT_PENDING);
+        link_queue(&packet->link);
+    }
+    lock_release(&obj->lock);
+
+    if (satisfied)
+    {
+        object_release(obj);
+        packet->notify(packet, packet->context, STATUS_WAIT_0);
+    }
+    return STATUS_SUCCESS;
+}
+
+BOOL wait_packet_cancel(struct wait_packet *packet)
+{
+    struct object *obj = packet->link.object;
+    BOOL cancelled;
+
+    if (atomic_load(&packet->block.status) != WAIT_PENDING) return FALSE;
+
+    /* A signal may satisfy the packet and drop its reference before the
+     * lock is taken.  Object memory stays an object even then, and the
+     * claim fails because the status is no longer pending. */
+    lock_acquire(&obj->lock);
+    if ((cancelled = block_claim(&packet->block, WAIT_PACKET_IDLE))) link_dequeue(&packet->link);
+    lock_release(&obj->lock);
+
+    if (cancelled) object_release(obj);
+    return cancelled;
+}
+
+void wait_packet_free(struct wait_packet *packet)
+{
+    mem_free(packet);
+}
+
+NTSTATUS wait_handle_now(HANDLE handle)
+{
+    DWORD error = GetLastError();
+
+    switch (WaitForSingleObject(handle, 0))
+    {
+    case WAIT_OBJECT_0:
+        return STATUS_WAIT_0;
+    case WAIT_TIMEOUT:
+        return STATUS_TIMEOUT;
+    default:
+        SetLastError(error);
+        return STATUS_INVALID_HANDLE;
+    }
 }
 
 /* ---- Object types ------------------------------------------------------ */

@@ -167,8 +167,8 @@ static ULONG take_more(struct port *port, struct port_packet **packets, ULONG co
     return count;
 }
 
-ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG max,
-                        LONGLONG deadline)
+static ULONG remove_packets(struct port *port, struct port_packet **packets, ULONG max,
+                            LONGLONG deadline, BOOL last)
 {
     struct thread_state *state = thread_state_current();
     struct port_waiter waiter;
@@ -199,7 +199,10 @@ ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG m
     waiter.max = max;
     waiter.count = 0;
     waiter.packets = packets;
-    list_add_head(&port->waiters, &waiter.entry);
+    if (last)
+        list_add_tail(&port->waiters, &waiter.entry);
+    else
+        list_add_head(&port->waiters, &waiter.entry);
     port->num_waiters++;
     lock_release(&port->lock);
 
@@ -208,9 +211,20 @@ ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG m
     return take_more(port, packets, waiter.count, max);
 }
 
+ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG max,
+                        LONGLONG deadline)
+{
+    return remove_packets(port, packets, max, deadline, FALSE);
+}
+
 NTSTATUS port_remove(struct port *port, struct port_packet **packet, LONGLONG deadline)
 {
-    return port_remove_batch(port, packet, 1, deadline) ? STATUS_SUCCESS : STATUS_TIMEOUT;
+    return remove_packets(port, packet, 1, deadline, FALSE) ? STATUS_SUCCESS : STATUS_TIMEOUT;
+}
+
+NTSTATUS port_remove_last(struct port *port, struct port_packet **packet, LONGLONG deadline)
+{
+    return remove_packets(port, packet, 1, deadline, TRUE) ? STATUS_SUCCESS : STATUS_TIMEOUT;
 }
 
 BOOL port_cancel(struct port *port, struct port_packet *packet)

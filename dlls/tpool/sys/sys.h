@@ -223,6 +223,9 @@ enum port_post_result
 void port_init(struct port *port, unsigned int concurrency);
 enum port_post_result port_post(struct port *port, struct port_packet *packet);
 NTSTATUS port_remove(struct port *port, struct port_packet **packet, LONGLONG deadline);
+/* port_remove, waiting behind every other waiter: handed a packet only
+ * when no other thread waits (for a thread with another duty). */
+NTSTATUS port_remove_last(struct port *port, struct port_packet **packet, LONGLONG deadline);
 /* Blocks until at least one packet can be taken, then returns up to max
  * packets (0 on timeout). */
 ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG max, LONGLONG deadline);
@@ -243,5 +246,85 @@ unsigned int port_waiting(struct port *port);
 /* Zeroed memory from the process heap; NULL when out of memory. */
 void *mem_alloc(SIZE_T size);
 void mem_free(void *ptr);
+
+/* ---- Wait packets ------------------------------------------------------ */
+
+/* A wait packet watches one handle for the pool: when the handle is
+ * signalled it consumes the signal exactly as a wait would (an auto-reset
+ * event is reset, a semaphore decremented) and calls `notify` once, with
+ * STATUS_WAIT_0 (or STATUS_ABANDONED_WAIT_0 for an abandoned mutex), from
+ * whatever thread saw the signal.  It is one-shot: after notify it is idle
+ * until associated again.  Timeouts are not handled here.
+ *
+ * Natively the handle is one of tpool's waitable objects and no thread
+ * waits: the signalling thread calls notify (the Windows 8 wait completion
+ * packet design).  In the DLL, wait threads wait on up to 63 handles each
+ * with WaitForMultipleObjects; wait_packet_create reserves the packet's
+ * slot (starting a wait thread if needed), so associating never fails for
+ * lack of resources.  notify must not block and must not call back into
+ * the wait packet functions for the same packet. */
+struct wait_packet;
+
+typedef void (*wait_packet_notify)(struct wait_packet *packet, void *context, NTSTATUS status);
+
+NTSTATUS wait_packet_create(struct wait_packet **packet, wait_packet_notify notify, void *context);
+/* Arms the packet on `handle`.  STATUS_INVALID_HANDLE if the handle cannot
+ * be waited on (natively: not one of tpool's objects).  The packet must be
+ * idle (never associated, notified, or cancelled). */
+NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle);
+/* Disarms the packet.  TRUE if it was armed and will not notify; FALSE if
+ * it was idle or its notify has been or is being called.  When it returns,
+ * the packet no longer consumes any signal of the handle. */
+BOOL wait_packet_cancel(struct wait_packet *packet);
+/* Frees an idle packet. */
+void wait_packet_free(struct wait_packet *packet);
+/* Waits on `handle` with a zero timeout: STATUS_WAIT_0 (signal consumed),
+ * STATUS_ABANDONED_WAIT_0, STATUS_TIMEOUT or STATUS_INVALID_HANDLE. */
+NTSTATUS wait_handle_now(HANDLE handle);
+
+/* ---- I/O completion ----------------------------------------------------- */
+
+/* Completions of overlapped I/O on handles bound to an io_port reach
+ * `notify` with the key given at bind time, the OVERLAPPED, and the
+ * operation's NTSTATUS and byte count.  In the DLL an io_port is a real
+ * completion port with one thread that dequeues completions in batches
+ * (GetQueuedCompletionStatusEx) and calls notify; natively no thread is
+ * involved: io_complete() calls notify directly. */
+struct io_port;
+
+typedef void (*io_port_notify)(void *key, OVERLAPPED *overlapped, NTSTATUS status,
+                               ULONG_PTR information);
+
+NTSTATUS io_port_create(struct io_port **port, io_port_notify notify);
+/* Binds a handle for its lifetime (as Windows does; a handle is bound to
+ * one port once).  Windows' errors: STATUS_INVALID_PARAMETER when the
+ * handle is already bound, STATUS_INVALID_HANDLE when it is not a handle. */
+NTSTATUS io_port_bind(struct io_port *port, HANDLE handle, void *key);
+/* Stops the port's thread once no completion can arrive any more. */
+void io_port_free(struct io_port *port);
+#ifndef _WIN32
+/* Natively, whoever completes an operation on a bound handle reports it.
+ * STATUS_INVALID_HANDLE when the handle is not bound. */
+NTSTATUS io_complete(HANDLE handle, OVERLAPPED *overlapped, NTSTATUS status, ULONG_PTR information);
+/* Natively nothing reports a handle's closing: the owner of the key ends
+ * the binding when it expects no more completions, and the handle may then
+ * be bound again.  Does nothing if the handle is bound with another key. */
+void io_port_unbind(struct io_port *port, HANDLE handle, void *key);
+#endif
+
+/* ---- Completion actions and exceptions ------------------------------------ */
+
+/* What callback instances do for the application when a callback returns
+ * (the handles are the application's). */
+NTSTATUS action_set_event(HANDLE event);
+NTSTATUS action_release_semaphore(HANDLE semaphore, LONG count);
+NTSTATUS action_release_mutex(HANDLE mutex);
+void action_leave_critical_section(CRITICAL_SECTION *critical_section);
+NTSTATUS action_free_library(HMODULE library);
+
+/* Raises `status` as Windows' thread pool does for misuse it cannot
+ * return (a structured exception in the DLL; natively a report on stderr
+ * naming the status and `what`, then abort()). */
+void exception_raise(NTSTATUS status, const char *what);
 
 #endif

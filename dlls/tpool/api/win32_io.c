@@ -1,0 +1,67 @@
+/* Layer 3, Win32 names: I/O completion objects. */
+
+#include "api.h"
+#include "tpool.h"
+
+/* Layer 2 calls back with the NT status block; the application gets the
+ * Win32 error, as kernelbase's wrapper gives it. */
+static void WINAPI io_callback_win32(PTP_CALLBACK_INSTANCE instance, void *context, void *overlapped,
+                                     struct tp_io_status *status, PTP_IO io)
+{
+    PTP_WIN32_IO_CALLBACK callback = (PTP_WIN32_IO_CALLBACK)((struct tp_io *)io)->win32_callback;
+
+    callback(instance, context, overlapped, status_to_win32_error(status->Status),
+             status->Information, io);
+}
+
+PTP_IO WINAPI CreateThreadpoolIo(HANDLE handle, PTP_WIN32_IO_CALLBACK callback, PVOID context,
+                                 PTP_CALLBACK_ENVIRON environment)
+{
+    struct tp_io *io;
+    NTSTATUS status;
+
+    if ((status = io_create(&io, handle, io_callback_win32, context, environment)))
+    {
+        set_last_status(status);
+        return NULL;
+    }
+    /* no callback can run before the application starts an operation */
+    io->win32_callback = (void *)callback;
+    return (PTP_IO)io;
+}
+
+VOID WINAPI StartThreadpoolIo(PTP_IO io)
+{
+    io_start((struct tp_io *)io);
+}
+
+VOID WINAPI CancelThreadpoolIo(PTP_IO io)
+{
+    io_cancel((struct tp_io *)io);
+}
+
+VOID WINAPI WaitForThreadpoolIoCallbacks(PTP_IO io, BOOL cancel_pending)
+{
+    io_wait((struct tp_io *)io, cancel_pending);
+}
+
+VOID WINAPI CloseThreadpoolIo(PTP_IO io)
+{
+    object_close((struct tp_object *)io);
+}
+
+#ifndef _WIN32
+BOOL WINAPI tpool_complete_io(HANDLE file, OVERLAPPED *overlapped, NTSTATUS status, ULONG_PTR information)
+{
+    NTSTATUS result;
+
+    if (overlapped)
+    {
+        overlapped->Internal = (ULONG_PTR)status;
+        overlapped->InternalHigh = information;
+    }
+    if ((result = io_complete(file, overlapped, status, information)))
+        return set_last_status(result);
+    return TRUE;
+}
+#endif

@@ -1,0 +1,245 @@
+/*
+ * Layer 2: wait objects.
+ *
+ * An armed wait is a wait packet (layer 1) on its handle plus, with a
+ * timeout, an entry in the pool's timer queue.  The packet's notify queues
+ * the callback as soon as the signal is consumed; the timeout cancels the
+ * packet first and queues a timeout callback only if that cancel won, so a
+ * signal is never consumed without its callback.  set_lock serialises
+ * set, close and timeouts (which may wait for a wait thread); notify only
+ * takes the object lock.
+ */
+
+#include "core.h"
+
+enum wait_state
+{
+    WAIT_IDLE,
+    WAIT_ARMED,
+};
+
+struct tp_wait
+{
+    struct tp_object object;     /* first: PTP_WAIT is the object */
+    struct wait_packet *packet;
+    struct timer_entry timeout;
+    struct lock set_lock;
+    atomic_int state;            /* enum wait_state, changed under the object lock */
+    BOOL handle_armed;           /* under set_lock: the packet was associated */
+    ULONG generation;            /* under the object lock: bumped by every disarm */
+    ULONG signaled;              /* pending callbacks that report WAIT_OBJECT_0 */
+    BOOL state_waiters;
+};
+
+static struct tp_wait *wait_from_object(struct tp_object *object)
+{
+    return CONTAINING_RECORD(object, struct tp_wait, object);
+}
+
+static void wait_execute(struct tp_object *object, struct tp_instance *instance)
+{
+    struct tp_wait *wait = wait_from_object(object);
+    PTP_WAIT_CALLBACK callback = (PTP_WAIT_CALLBACK)object->callback;
+    TP_WAIT_RESULT result = WAIT_TIMEOUT;
+
+    lock_acquire(&object->lock);
+    if (wait->signaled)
+    {
+        wait->signaled--;
+        result = WAIT_OBJECT_0;
+    }
+    lock_release(&object->lock);
+    callback((PTP_CALLBACK_INSTANCE)instance, object->context, (PTP_WAIT)object, result);
+}
+
+static void wait_cancel_pending(struct tp_object *object)
+{
+    wait_from_object(object)->signaled = 0;
+}
+
+/* Queues a callback and ends the arming; TRUE if the caller must post. */
+static BOOL wait_fire_locked(struct tp_wait *wait, BOOL signaled, BOOL *wake)
+{
+    BOOL post;
+
+    if (signaled)
+        wait->signaled++;
+    post = object_add_pending(&wait->object);
+    atomic_store(&wait->state, WAIT_IDLE);
+    *wake = wait->state_waiters;
+    wait->state_waiters = FALSE;
+    return post;
+}
+
+static void wait_fired(struct tp_wait *wait, BOOL post, BOOL wake)
+{
+    if (post)
+        object_post(&wait->object);
+    if (wake)
+        futex_wake_all(&wait->state);
+}
+
+static void wait_notify(struct wait_packet *packet, void *context, NTSTATUS status)
+{
+    struct tp_wait *wait = context;
+    BOOL post, wake;
+
+    lock_acquire(&wait->object.lock);
+    timer_queue_remove(wait->object.env.pool, &wait->timeout);
+    post = wait_fire_locked(wait, TRUE, &wake);
+    lock_release(&wait->object.lock);
+    wait_fired(wait, post, wake);
+}
+
+static void wait_timeout_expire(struct timer_entry *entry)
+{
+    struct tp_wait *wait = CONTAINING_RECORD(entry, struct tp_wait, timeout);
+    BOOL current, post = FALSE, wake = FALSE;
+
+    lock_acquire(&wait->set_lock);
+    lock_acquire(&wait->object.lock);
+    current = atomic_load(&wait->state) == WAIT_ARMED && entry->fired_generation == wait->generation;
+    lock_release(&wait->object.lock);
+    if (current && (!wait->handle_armed || wait_packet_cancel(wait->packet)))
+    {
+        lock_acquire(&wait->object.lock);
+        post = wait_fire_locked(wait, FALSE, &wake);
+        lock_release(&wait->object.lock);
+        wait->handle_armed = FALSE;
+    }
+    lock_release(&wait->set_lock);
+    wait_fired(wait, post, wake);
+}
+
+/* Under set_lock: ends the current arming.  TRUE if it was armed and no
+ * callback was queued for it. */
+static BOOL wait_disarm(struct tp_wait *wait)
+{
+    BOOL armed, cancelled;
+
+    lock_acquire(&wait->object.lock);
+    wait->generation++;
+    armed = atomic_load(&wait->state) == WAIT_ARMED;
+    lock_release(&wait->object.lock);
+    if (!armed)
+        return FALSE;
+
+    cancelled = !wait->handle_armed || wait_packet_cancel(wait->packet);
+    wait->handle_armed = FALSE;
+    lock_acquire(&wait->object.lock);
+    timer_queue_remove(wait->object.env.pool, &wait->timeout);
+    if (cancelled)
+        atomic_store(&wait->state, WAIT_IDLE);
+    lock_release(&wait->object.lock);
+
+    /* lost to a signal: its notify is under way, let it finish */
+    while (atomic_load(&wait->state) == WAIT_ARMED)
+    {
+        lock_acquire(&wait->object.lock);
+        wait->state_waiters = atomic_load(&wait->state) == WAIT_ARMED;
+        lock_release(&wait->object.lock);
+        futex_wait(&wait->state, WAIT_ARMED, TIMEOUT_INFINITE);
+    }
+    return cancelled;
+}
+
+/* Under set_lock: a zero timeout tests the handle once, here. */
+static void wait_test_now(struct tp_wait *wait, HANDLE handle)
+{
+    NTSTATUS status = wait_handle_now(handle);
+    BOOL signaled = status == STATUS_WAIT_0 || status == STATUS_ABANDONED_WAIT_0, post, wake;
+
+    lock_acquire(&wait->object.lock);
+    post = wait_fire_locked(wait, signaled, &wake);
+    lock_release(&wait->object.lock);
+    wait_fired(wait, post, wake);
+}
+
+/* Under set_lock: arms on `handle` with an optional timeout. */
+static void wait_arm(struct tp_wait *wait, HANDLE handle, const LONGLONG *timeout)
+{
+    enum timer_clock clock;
+    LONGLONG start;
+    BOOL nudge = FALSE;
+
+    atomic_store(&wait->state, WAIT_ARMED);
+    /* notify may run right away, in this call */
+    wait->handle_armed = wait_packet_associate(wait->packet, handle) == STATUS_SUCCESS;
+
+    lock_acquire(&wait->object.lock);
+    if (atomic_load(&wait->state) == WAIT_ARMED)
+    {
+        if (timeout)
+        {
+            clock = timer_due_time(*timeout, &start);
+            wait->timeout.generation = wait->generation;
+            nudge = timer_queue_insert(wait->object.env.pool, &wait->timeout, clock, start, start);
+        }
+        else if (!wait->handle_armed)
+            atomic_store(&wait->state, WAIT_IDLE);  /* nothing can ever fire */
+    }
+    lock_release(&wait->object.lock);
+    if (nudge)
+        timer_nudge(wait->object.env.pool);
+}
+
+BOOL wait_set(struct tp_object *object, HANDLE handle, const LONGLONG *timeout)
+{
+    struct tp_wait *wait = wait_from_object(object);
+    BOOL recalled;
+
+    lock_acquire(&wait->set_lock);
+    recalled = wait_disarm(wait);
+    if (handle && timeout && !*timeout)
+        wait_test_now(wait, handle);
+    else if (handle)
+        wait_arm(wait, handle, timeout);
+    lock_release(&wait->set_lock);
+    return recalled;
+}
+
+static void wait_close(struct tp_object *object)
+{
+    struct tp_wait *wait = wait_from_object(object);
+
+    lock_acquire(&wait->set_lock);
+    wait_disarm(wait);
+    lock_release(&wait->set_lock);
+}
+
+static void wait_destroy(struct tp_object *object)
+{
+    struct tp_wait *wait = wait_from_object(object);
+
+    if (wait->packet)
+        wait_packet_free(wait->packet);
+}
+
+static const struct tp_object_ops wait_ops =
+{
+    .execute = wait_execute,
+    .cancel_pending = wait_cancel_pending,
+    .close = wait_close,
+    .destroy = wait_destroy,
+};
+
+NTSTATUS wait_create(struct tp_object **out, PTP_WAIT_CALLBACK callback, void *context,
+                     const TP_CALLBACK_ENVIRON *environment)
+{
+    struct tp_wait *wait;
+    NTSTATUS status;
+
+    if ((status = object_create(out, sizeof(*wait), TP_TAG_WAIT, &wait_ops, (void *)callback,
+                                context, environment)))
+        return status;
+    wait = wait_from_object(*out);
+    lock_init(&wait->set_lock);
+    wait->timeout.object = *out;
+    wait->timeout.expire = wait_timeout_expire;
+    if ((status = wait_packet_create(&wait->packet, wait_notify, wait)))
+    {
+        object_release(*out);
+        return status;
+    }
+    return STATUS_SUCCESS;
+}

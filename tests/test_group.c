@@ -1,0 +1,225 @@
+/* Cleanup groups: releasing members, cancel callbacks. */
+
+#include "test_util.h"
+
+struct group_test
+{
+    PTP_POOL pool;
+    PTP_CLEANUP_GROUP group;
+    TP_CALLBACK_ENVIRON env;
+    volatile LONG callbacks;
+    volatile LONG cancels;
+    DWORD cancel_thread;
+    void *cancel_context;
+};
+
+static struct group_test *current;
+
+static void WINAPI count_cancel(void *object_context, void *cleanup_context)
+{
+    InterlockedIncrement(&current->cancels);
+    current->cancel_thread = GetCurrentThreadId();
+    current->cancel_context = cleanup_context;
+}
+
+static void group_test_init(struct group_test *test, DWORD max_threads)
+{
+    test->callbacks = test->cancels = 0;
+    test->cancel_thread = 0;
+    test->cancel_context = NULL;
+    test->pool = CreateThreadpool(NULL);
+    assert_non_null(test->pool);
+    SetThreadpoolThreadMaximum(test->pool, max_threads);
+    test->group = CreateThreadpoolCleanupGroup();
+    assert_non_null(test->group);
+    InitializeThreadpoolEnvironment(&test->env);
+    SetThreadpoolCallbackPool(&test->env, test->pool);
+    SetThreadpoolCallbackCleanupGroup(&test->env, test->group, count_cancel);
+    current = test;
+}
+
+static void group_test_free(struct group_test *test)
+{
+    CloseThreadpoolCleanupGroup(test->group);
+    CloseThreadpool(test->pool);
+}
+
+static void WINAPI count_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    InterlockedIncrement(&current->callbacks);
+}
+
+static void WINAPI count_simple(PTP_CALLBACK_INSTANCE instance, void *context)
+{
+    InterlockedIncrement(&current->callbacks);
+}
+
+static void WINAPI count_timer(PTP_CALLBACK_INSTANCE instance, void *context, PTP_TIMER timer)
+{
+    InterlockedIncrement(&current->callbacks);
+}
+
+static void WINAPI count_wait(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WAIT wait,
+                              TP_WAIT_RESULT result)
+{
+    InterlockedIncrement(&current->callbacks);
+}
+
+static void WINAPI block_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    HANDLE *events = context;
+    SetEvent(events[0]);
+    WaitForSingleObject(events[1], TEST_TIMEOUT);
+}
+
+static void test_release_runs_pending(void **state)
+{
+    struct group_test test;
+    PTP_WORK work;
+    int i;
+
+    group_test_init(&test, 1);
+    work = CreateThreadpoolWork(count_work, NULL, &test.env);
+    for (i = 0; i < 5; i++)
+        SubmitThreadpoolWork(work);
+    CloseThreadpoolCleanupGroupMembers(test.group, FALSE, NULL);
+    assert_int_equal(test.callbacks, 5);
+    assert_int_equal(test.cancels, 0);
+    group_test_free(&test);
+}
+
+static void test_cancel_every_kind(void **state)
+{
+    HANDLE events[2], waited = CreateEventA(NULL, FALSE, FALSE, NULL);
+    FILETIME later = { (DWORD)-600000000, (DWORD)-1 };
+    TP_CALLBACK_ENVIRON outside;
+    struct group_test test;
+    PTP_WORK block, work, closed;
+    PTP_TIMER timer;
+    PTP_WAIT wait;
+    int i;
+
+    group_test_init(&test, 1);
+    events[0] = CreateEventA(NULL, FALSE, FALSE, NULL);
+    events[1] = CreateEventA(NULL, TRUE, FALSE, NULL);
+    /* the blocker keeps the only thread busy, outside the group */
+    InitializeThreadpoolEnvironment(&outside);
+    SetThreadpoolCallbackPool(&outside, test.pool);
+    block = CreateThreadpoolWork(block_work, events, &outside);
+    SubmitThreadpoolWork(block);
+    assert_signaled(events[0]);
+
+    work = CreateThreadpoolWork(count_work, NULL, &test.env);
+    for (i = 0; i < 10; i++)
+        SubmitThreadpoolWork(work);
+    timer = CreateThreadpoolTimer(count_timer, NULL, &test.env);
+    SetThreadpoolTimer(timer, &later, 0, 0);
+    wait = CreateThreadpoolWait(count_wait, NULL, &test.env);
+    SetThreadpoolWait(wait, waited, NULL);
+    assert_true(TrySubmitThreadpoolCallback(count_simple, NULL, &test.env));
+    closed = CreateThreadpoolWork(count_work, NULL, &test.env);
+    CloseThreadpoolWork(closed);
+
+    CloseThreadpoolCleanupGroupMembers(test.group, TRUE, &test);
+    /* once per object the application had not released: work, timer,
+     * wait and the simple callback that never ran */
+    assert_int_equal(test.cancels, 4);
+    assert_int_equal(test.cancel_thread, GetCurrentThreadId());
+    assert_ptr_equal(test.cancel_context, &test);
+
+    SetEvent(events[1]);
+    WaitForThreadpoolWorkCallbacks(block, FALSE);
+    CloseThreadpoolWork(block);
+    /* the wait was released: the signal stays */
+    SetEvent(waited);
+    assert_int_equal(WaitForSingleObject(waited, 0), WAIT_OBJECT_0);
+    assert_int_equal(test.callbacks, 0);
+    group_test_free(&test);
+    CloseHandle(events[0]);
+    CloseHandle(events[1]);
+    CloseHandle(waited);
+}
+
+static void WINAPI signal_simple(PTP_CALLBACK_INSTANCE instance, void *context)
+{
+    InterlockedIncrement(&current->callbacks);
+    SetEvent(context);
+}
+
+static void test_simple_that_ran_is_not_cancelled(void **state)
+{
+    HANDLE done = CreateEventA(NULL, FALSE, FALSE, NULL);
+    struct group_test test;
+
+    group_test_init(&test, 2);
+    assert_true(TrySubmitThreadpoolCallback(signal_simple, done, &test.env));
+    assert_signaled(done);
+    CloseThreadpoolCleanupGroupMembers(test.group, TRUE, NULL);
+    assert_int_equal(test.callbacks, 1);
+    assert_int_equal(test.cancels, 0);
+    group_test_free(&test);
+    CloseHandle(done);
+}
+
+struct self_closing
+{
+    HANDLE started;
+    HANDLE go;
+};
+
+static void WINAPI close_self(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    struct self_closing *self = context;
+    SetEvent(self->started);
+    WaitForSingleObject(self->go, TEST_TIMEOUT);
+    CloseThreadpoolWork(work);
+}
+
+static void test_member_closing_itself(void **state)
+{
+    struct self_closing self;
+    struct group_test test;
+    PTP_WORK work;
+
+    group_test_init(&test, 2);
+    self.started = CreateEventA(NULL, FALSE, FALSE, NULL);
+    self.go = CreateEventA(NULL, TRUE, FALSE, NULL);
+    work = CreateThreadpoolWork(close_self, &self, &test.env);
+    SubmitThreadpoolWork(work);
+    assert_signaled(self.started);
+    SetEvent(self.go);
+    CloseThreadpoolCleanupGroupMembers(test.group, TRUE, NULL);
+    assert_int_equal(test.cancels, 0);
+    group_test_free(&test);
+    CloseHandle(self.started);
+    CloseHandle(self.go);
+}
+
+static void test_group_reusable(void **state)
+{
+    struct group_test test;
+    PTP_WORK work;
+
+    group_test_init(&test, 2);
+    work = CreateThreadpoolWork(count_work, NULL, &test.env);
+    SubmitThreadpoolWork(work);
+    CloseThreadpoolCleanupGroupMembers(test.group, FALSE, NULL);
+    work = CreateThreadpoolWork(count_work, NULL, &test.env);
+    SubmitThreadpoolWork(work);
+    CloseThreadpoolCleanupGroupMembers(test.group, FALSE, NULL);
+    assert_int_equal(test.callbacks, 2);
+    group_test_free(&test);
+}
+
+int main(void)
+{
+    static const struct CMUnitTest tests[] =
+    {
+        cmocka_unit_test(test_release_runs_pending),
+        cmocka_unit_test(test_cancel_every_kind),
+        cmocka_unit_test(test_simple_that_ran_is_not_cancelled),
+        cmocka_unit_test(test_member_closing_itself),
+        cmocka_unit_test(test_group_reusable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

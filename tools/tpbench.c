@@ -1,0 +1,158 @@
+/*
+ * tpbench, the thread pool benchmark: runs one workload in this process
+ * and prints its results, one line each:
+ *
+ *     result <workload> <metric> <unit> <lower|higher> <value>
+ *
+ * tools/tpbench.sh runs every workload in its own process, repeatedly,
+ * against every implementation, and makes the tables.  Every workload
+ * checks its callback counts; a wrong count ends it with status 1.
+ *
+ * usage: tpbench [--short] [--impl=NAME] [--list] [WORKLOAD]
+ *
+ * The Windows build measures the thread pool it is linked against:
+ * tpool.dll (tpbench.exe) or the system's (tpbench-builtin.exe).
+ * Natively --impl chooses tpool (the default), glib or libuv.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpbench.h"
+
+struct implementation
+{
+    const char *name;
+    const char *(*pool_name)(void);
+    const struct workload *workloads;
+};
+
+static const struct implementation implementations[] =
+{
+    { "tpool", win32_pool_name, win32_workloads },
+#ifdef TPBENCH_GLIB
+    { "glib", glib_pool_name, glib_workloads },
+#endif
+#ifdef TPBENCH_LIBUV
+    { "libuv", libuv_pool_name, libuv_workloads },
+#endif
+};
+
+static const char *current_workload = "-";
+
+void bench_result(const char *metric, const char *unit, enum better better, double value)
+{
+    printf("result\t%s\t%s\t%s\t%s\t%.6g\n", current_workload, metric, unit,
+           better == HIGHER_IS_BETTER ? "higher" : "lower", value);
+    fflush(stdout);
+}
+
+void bench_fail(const char *format, ...)
+{
+    va_list args;
+
+    fflush(stdout);
+    fprintf(stderr, "error: %s: ", current_workload);
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputc('\n', stderr);
+    fflush(stderr);
+    /* Without unwinding: the pool may still hold the failed workload's
+     * callbacks. */
+    _Exit(1);
+}
+
+long bench_count(const struct bench_config *config, long full, long smoke)
+{
+    return config->short_mode ? smoke : full;
+}
+
+static void usage(void)
+{
+    size_t i;
+
+    fprintf(stderr, "usage: tpbench [--short] [--impl=NAME] [--list] [WORKLOAD]\n");
+    fprintf(stderr, "implementations:");
+    for (i = 0; i < sizeof(implementations) / sizeof(implementations[0]); i++)
+        fprintf(stderr, " %s", implementations[i].name);
+    fprintf(stderr, "\n");
+    exit(2);
+}
+
+static const struct implementation *find_implementation(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(implementations) / sizeof(implementations[0]); i++)
+        if (!strcmp(implementations[i].name, name))
+            return &implementations[i];
+    return NULL;
+}
+
+static const struct workload *find_workload(const struct implementation *implementation,
+                                            const char *name)
+{
+    const struct workload *workload;
+
+    for (workload = implementation->workloads; workload->name; workload++)
+        if (!strcmp(workload->name, name))
+            return workload;
+    return NULL;
+}
+
+static void list_workloads(const struct implementation *implementation)
+{
+    const struct workload *workload;
+
+    for (workload = implementation->workloads; workload->name; workload++)
+        printf("%-12s %s\n", workload->name, workload->description);
+}
+
+int main(int argc, char **argv)
+{
+    const struct implementation *implementation = &implementations[0];
+    const struct workload *workload = NULL;
+    struct bench_config config = { 0 };
+    const char *workload_name = NULL;
+    int list = 0, i;
+
+    for (i = 1; i < argc; i++)
+    {
+        if (!strcmp(argv[i], "--short"))
+            config.short_mode = 1;
+        else if (!strcmp(argv[i], "--list"))
+            list = 1;
+        else if (!strncmp(argv[i], "--impl=", 7))
+        {
+            if (!(implementation = find_implementation(argv[i] + 7)))
+                usage();
+        }
+        else if (argv[i][0] == '-' || workload_name)
+            usage();
+        else
+            workload_name = argv[i];
+    }
+    if (list)
+    {
+        list_workloads(implementation);
+        return 0;
+    }
+    if (!workload_name || !(workload = find_workload(implementation, workload_name)))
+        usage();
+
+    bench_clock_init();
+    config.cpus = bench_cpu_count();
+    current_workload = workload->name;
+    printf("# tpbench %s: %s, %s, %u cpus%s\n", workload->name, workload->description,
+           implementation->pool_name(), config.cpus, config.short_mode ? ", short" : "");
+    fflush(stdout);
+
+    monitor_start();
+    workload->run(&config);
+    monitor_stop();
+    printf("# ok\n");
+    return 0;
+}

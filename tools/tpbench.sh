@@ -1,0 +1,156 @@
+#!/bin/sh
+# Runs the thread pool benchmark side by side and makes its tables.
+# Under Wine it alternates runs of tpbench-builtin.exe (Wine's own pool)
+# and tpbench.exe (tpool.dll); natively it runs tpbench against tpool,
+# GLib and libuv.  Every workload runs in its own process, bounded by a
+# time-out.  Prints the medians with their ratios and the issue's
+# targets, and writes runs.csv, summary.csv, tables.txt and ratios.png
+# (gnuplot) into build/bench/.
+#
+# usage: tools/tpbench.sh [--short] [--runs=N] [--world=wine|native]
+#                         [--no-build] [WORKLOAD...]
+#   --short  smoke test: small counts, one run each.  Fails when a
+#            workload fails or gets a wrong callback count; asserts no
+#            timing.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${TPOOL_BUILD:-$top/build}
+out=$build/bench
+bin=$top/tools
+
+short=""
+runs=""
+worlds="wine native"
+build_first=yes
+only=""
+for arg; do
+    case $arg in
+        --short) short=--short ;;
+        --runs=*) runs=${arg#--runs=} ;;
+        --world=wine|--world=native) worlds=${arg#--world=} ;;
+        --no-build) build_first=no ;;
+        -*) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
+        *) only="$only $arg" ;;
+    esac
+done
+if [ -n "$short" ]; then
+    runs=${runs:-1}; limit=60
+else
+    runs=${runs:-5}; limit=120
+fi
+cpus=$(nproc 2>/dev/null || echo 2)
+
+mkdir -p "$out/logs"
+if [ $build_first = yes ]; then
+    echo "tpbench: building"
+    "$top/tools/build.sh" --no-demo >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log"; exit 1; }
+fi
+
+wine_dir=$build/win64
+native_exe=$build/native/tools/tpbench
+export WINEPREFIX=$build/wineprefix WINEDEBUG=-all
+case $worlds in *wine*)
+    # A server that outlives the runs, so that none of them pays its start.
+    wineserver -p30 >/dev/null 2>&1 </dev/null || true ;;
+esac
+
+selected()
+{
+    [ -z "$only" ] && return 0
+    case " $only " in *" $1 "*) return 0 ;; esac
+    return 1
+}
+
+# ---- The plan: one line per process, "world impl workload run" ----------
+
+plan=$out/plan.txt
+: >"$plan"
+plan_wine()
+{
+    TPOOL_DLLDIR=$wine_dir "$bin/wine-run" "$wine_dir/tools/tpbench.exe" --list >"$out/logs/wine-list.log" 2>&1 </dev/null \
+        || { cat "$out/logs/wine-list.log"; exit 1; }
+    workloads=$(awk '{print $1}' "$out/logs/wine-list.log" | tr -d '\r')
+    run=1
+    while [ $run -le $runs ]; do
+        for w in $workloads; do
+            selected "$w" || continue
+            # Alternate which implementation goes first.
+            if [ $((run % 2)) = 1 ]; then order="builtin tpool"; else order="tpool builtin"; fi
+            for impl in $order; do echo "wine $impl $w $run" >>"$plan"; done
+        done
+        run=$((run + 1))
+    done
+}
+
+plan_native()
+{
+    impls=""
+    for impl in tpool glib libuv; do
+        "$native_exe" --impl=$impl --list >"$out/logs/native-$impl-list.log" 2>/dev/null && impls="$impls $impl"
+    done
+    run=1
+    while [ $run -le $runs ]; do
+        for w in $(awk '{print $1}' "$out/logs/native-tpool-list.log"); do
+            selected "$w" || continue
+            for impl in $impls; do
+                grep -q "^$w " "$out/logs/native-$impl-list.log" && echo "native $impl $w $run" >>"$plan"
+            done
+        done
+        run=$((run + 1))
+    done
+}
+
+for world in $worlds; do "plan_$world"; done
+total=$(wc -l <"$plan")
+
+# ---- Running ------------------------------------------------------------------
+
+csv=$out/runs.csv
+echo "world,impl,workload,metric,unit,better,run,value" >"$csv"
+count=0
+passed=0
+failed=0
+started=$(date +%s)
+
+run_one()
+{
+    world=$1 impl=$2 workload=$3 run=$4
+    log=$out/logs/$world-$impl-$workload-$run.log
+    count=$((count + 1))
+    t0=$(date +%s%N)
+    status=0
+    if [ "$world" = wine ]; then
+        exe=$wine_dir/tools/tpbench.exe
+        [ "$impl" = builtin ] && exe=$wine_dir/tools/tpbench-builtin.exe
+        TPOOL_DLLDIR=$wine_dir timeout -k 5 "$limit" "$bin/wine-run" "$exe" $short "$workload" \
+            >"$log" 2>&1 </dev/null || status=$?
+    else
+        timeout -k 5 "$limit" "$native_exe" --impl="$impl" $short "$workload" \
+            >"$log" 2>&1 </dev/null || status=$?
+    fi
+    seconds=$(( ($(date +%s%N) - t0) / 1000000 ))
+    if [ $status = 0 ] && grep -q '^# ok' "$log"; then
+        passed=$((passed + 1))
+        verdict=ok
+        tr -d '\r' <"$log" | awk -F'\t' -v OFS=, -v world="$world" -v impl="$impl" -v run="$run" \
+            '$1 == "result" { print world, impl, $2, $3, $4, $5, run, $6 }' >>"$csv"
+    else
+        failed=$((failed + 1))
+        verdict="FAILED (status $status)"
+        [ $status = 124 ] && verdict="TIMED OUT after $limit s"
+    fi
+    printf '[%3d/%d %4ds] %-6s %-7s %-9s run %d/%d  %5d ms  %s\n' "$count" "$total" \
+        $(( $(date +%s) - started )) "$world" "$impl" "$workload" "$run" "$runs" "$seconds" "$verdict"
+    [ "$verdict" = ok ] || tr -d '\r' <"$log" | tail -n 15 | sed 's/^/    | /'
+}
+
+echo "tpbench: $total runs$short"
+while read -r world impl workload run; do
+    run_one "$world" "$impl" "$workload" "$run"
+done <"$plan"
+
+# ---- Tables -------------------------------------------------------------------
+
+"$bin/tpbench-report.sh" "$out" "$cpus" "$runs" | tee "$out/tables.txt"
+echo "tpbench: $passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,127 @@
+/*
+ * tpbench: the TP_IO workload, Windows builds only.  Overlapped 4 KiB
+ * reads of a file, a fixed number in flight: each completion callback
+ * checks its block and starts the next read.
+ */
+
+#include <windows.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpbench.h"
+
+#define IO_BLOCK 4096
+#define IO_FILE_BLOCKS 2048     /* an 8 MiB file, read over and over */
+#define IO_IN_FLIGHT 16
+
+struct io_slot
+{
+    OVERLAPPED overlapped;
+    DWORD block;
+    char buffer[IO_BLOCK];
+};
+
+struct io_run
+{
+    HANDLE file;
+    PTP_IO io;
+    long reads;
+    atomic_long started;
+    atomic_long failures;
+    struct completion done;
+    struct io_slot slots[IO_IN_FLIGHT];
+};
+
+static struct io_run io_run;
+
+static void start_read(struct io_slot *slot)
+{
+    long index = atomic_fetch_add(&io_run.started, 1);
+    ULONGLONG offset;
+
+    if (index >= io_run.reads)
+        return;
+    slot->block = (DWORD)(index % IO_FILE_BLOCKS);
+    offset = (ULONGLONG)slot->block * IO_BLOCK;
+    memset(&slot->overlapped, 0, sizeof(slot->overlapped));
+    slot->overlapped.Offset = (DWORD)offset;
+    slot->overlapped.OffsetHigh = (DWORD)(offset >> 32);
+    StartThreadpoolIo(io_run.io);
+    if (!ReadFile(io_run.file, slot->buffer, IO_BLOCK, NULL, &slot->overlapped)
+        && GetLastError() != ERROR_IO_PENDING)
+    {
+        CancelThreadpoolIo(io_run.io);
+        bench_fail("ReadFile failed: %lu", (unsigned long)GetLastError());
+    }
+}
+
+static void WINAPI io_callback(PTP_CALLBACK_INSTANCE instance, void *context, void *overlapped,
+                               ULONG result, ULONG_PTR bytes, PTP_IO io)
+{
+    struct io_slot *slot = CONTAINING_RECORD(overlapped, struct io_slot, overlapped);
+    DWORD block;
+
+    memcpy(&block, slot->buffer, sizeof(block));
+    if (result != NO_ERROR || bytes != IO_BLOCK || block != slot->block)
+        atomic_fetch_add(&io_run.failures, 1);
+    completion_hit(&io_run.done);
+    start_read(slot);
+}
+
+/* Each block starts with its number. */
+static void write_test_file(const char *path)
+{
+    HANDLE file = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    char *block = calloc(1, IO_BLOCK);
+    DWORD number, written;
+
+    if (file == INVALID_HANDLE_VALUE || !block)
+        bench_fail("cannot create %s: %lu", path, (unsigned long)GetLastError());
+    for (number = 0; number < IO_FILE_BLOCKS; number++)
+    {
+        memcpy(block, &number, sizeof(number));
+        if (!WriteFile(file, block, IO_BLOCK, &written, NULL) || written != IO_BLOCK)
+            bench_fail("cannot write %s: %lu", path, (unsigned long)GetLastError());
+    }
+    CloseHandle(file);
+    free(block);
+}
+
+static void open_test_file(const char *path)
+{
+    io_run.file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                              FILE_FLAG_OVERLAPPED, NULL);
+    if (io_run.file == INVALID_HANDLE_VALUE)
+        bench_fail("cannot open %s: %lu", path, (unsigned long)GetLastError());
+    if (!(io_run.io = CreateThreadpoolIo(io_run.file, io_callback, NULL, NULL)))
+        bench_fail("CreateThreadpoolIo failed: %lu", (unsigned long)GetLastError());
+}
+
+void run_io(const struct bench_config *config)
+{
+    char directory[MAX_PATH], path[MAX_PATH];
+    int64_t start;
+    int i;
+
+    if (!GetTempPathA(sizeof(directory), directory) || !GetTempFileNameA(directory, "tpb", 0, path))
+        bench_fail("no temporary file: %lu", (unsigned long)GetLastError());
+    write_test_file(path);
+    open_test_file(path);
+    io_run.reads = bench_count(config, 20000, 2000);
+    completion_init(&io_run.done, io_run.reads);
+
+    start = bench_now_ns();
+    for (i = 0; i < IO_IN_FLIGHT; i++)
+        start_read(&io_run.slots[i]);
+    completion_wait(&io_run.done, "reads");
+    WaitForThreadpoolIoCallbacks(io_run.io, FALSE);
+    CloseThreadpoolIo(io_run.io);
+    CloseHandle(io_run.file);
+    DeleteFileA(path);
+
+    completion_check(&io_run.done, "reads");
+    if (atomic_load(&io_run.failures))
+        bench_fail("%ld reads failed or read the wrong block", (long)atomic_load(&io_run.failures));
+    bench_result("time", "ms", LOWER_IS_BETTER, (atomic_load(&io_run.done.finish_ns) - start) / 1e6);
+    completion_destroy(&io_run.done);
+}

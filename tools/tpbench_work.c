@@ -1,0 +1,157 @@
+/*
+ * tpbench: the Win32 workloads on work objects and simple callbacks, and
+ * the table of all Win32 workloads.  The same source serves tpool.dll,
+ * the system's pool and, natively, libtpool.
+ */
+
+#include <windows.h>
+#include <stdio.h>
+
+#include "tpool.h"
+#include "tpbench.h"
+
+const char *win32_pool_name(void)
+{
+#ifdef _WIN32
+    static char name[64];
+    const char *(WINAPI *tpool_version_proc)(void);
+    const char *(CDECL *wine_get_version)(void);
+    HMODULE module;
+
+    if ((module = GetModuleHandleA("tpool.dll")))
+    {
+        tpool_version_proc = (void *)GetProcAddress(module, "tpool_version");
+        if (tpool_version_proc)
+            return tpool_version_proc();
+    }
+    module = GetModuleHandleA("ntdll.dll");
+    wine_get_version = module ? (void *)GetProcAddress(module, "wine_get_version") : NULL;
+    if (!wine_get_version)
+        return "builtin (Windows)";
+    snprintf(name, sizeof(name), "builtin (Wine %s)", wine_get_version());
+    return name;
+#else
+    return tpool_version();
+#endif
+}
+
+static void WINAPI counting_work_callback(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    completion_hit(context);
+}
+
+static void WINAPI counting_simple_callback(PTP_CALLBACK_INSTANCE instance, void *context)
+{
+    completion_hit(context);
+}
+
+static PTP_WORK create_work(PTP_WORK_CALLBACK callback, void *context)
+{
+    PTP_WORK work = CreateThreadpoolWork(callback, context, NULL);
+
+    if (!work)
+        bench_fail("CreateThreadpoolWork failed: %lu", (unsigned long)GetLastError());
+    return work;
+}
+
+/* 1: one work object submitted many times, until all callbacks ran. */
+static void run_submit(const struct bench_config *config)
+{
+    long count = bench_count(config, 1000000, 20000), i;
+    struct completion done;
+    int64_t start;
+    PTP_WORK work;
+
+    completion_init(&done, count);
+    work = create_work(counting_work_callback, &done);
+    start = bench_now_ns();
+    for (i = 0; i < count; i++)
+        SubmitThreadpoolWork(work);
+    completion_wait(&done, "submissions");
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CloseThreadpoolWork(work);
+    completion_check(&done, "submissions");
+    bench_result("time", "ms", LOWER_IS_BETTER, (atomic_load(&done.finish_ns) - start) / 1e6);
+    completion_destroy(&done);
+}
+
+/* 2: work objects created, submitted once, waited for and closed, one
+ * after the other. */
+static void run_objects(const struct bench_config *config)
+{
+    long count = bench_count(config, 100000, 5000), i;
+    struct completion done;
+    int64_t start;
+    PTP_WORK work;
+
+    completion_init(&done, count);
+    start = bench_now_ns();
+    for (i = 0; i < count; i++)
+    {
+        work = create_work(counting_work_callback, &done);
+        SubmitThreadpoolWork(work);
+        WaitForThreadpoolWorkCallbacks(work, FALSE);
+        CloseThreadpoolWork(work);
+        if (atomic_load(&done.count) != i + 1)
+            bench_fail("object %ld: %ld callbacks after its wait", i, (long)atomic_load(&done.count));
+    }
+    bench_result("time", "ms", LOWER_IS_BETTER, (bench_now_ns() - start) / 1e6);
+    completion_check(&done, "objects");
+    completion_destroy(&done);
+}
+
+/* 3: simple callbacks.  Nothing to wait on but the count, so the
+ * completion outlives the workload. */
+static struct completion simple_done;
+
+static void run_simple(const struct bench_config *config)
+{
+    long count = bench_count(config, 200000, 10000), i;
+    int64_t start;
+
+    completion_init(&simple_done, count);
+    start = bench_now_ns();
+    for (i = 0; i < count; i++)
+        if (!TrySubmitThreadpoolCallback(counting_simple_callback, &simple_done, NULL))
+            bench_fail("TrySubmitThreadpoolCallback failed: %lu", (unsigned long)GetLastError());
+    completion_wait(&simple_done, "simple callbacks");
+    bench_result("time", "ms", LOWER_IS_BETTER, (atomic_load(&simple_done.finish_ns) - start) / 1e6);
+    bench_sleep_ms(10);
+    completion_check(&simple_done, "simple callbacks");
+}
+
+/* 4: submit-to-callback-start latency. */
+static void WINAPI latency_work_callback(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    latency_callback_started();
+}
+
+static void submit_work(void *work)
+{
+    SubmitThreadpoolWork(work);
+}
+
+static void run_latency(const struct bench_config *config)
+{
+    PTP_WORK work = create_work(latency_work_callback, NULL);
+
+    measure_latency(config, submit_work, work);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CloseThreadpoolWork(work);
+    latency_check();
+}
+
+const struct workload win32_workloads[] =
+{
+    { "submit", "one work object submitted 1,000,000 times", run_submit },
+    { "objects", "100,000 work objects created, submitted, waited for, closed", run_objects },
+    { "simple", "TrySubmitThreadpoolCallback 200,000 times", run_simple },
+    { "latency", "submit-to-callback-start latency, busy and after 2 ms idle", run_latency },
+    { "timers", "10,000 one-shot timers due over 0.5 s", run_timers },
+    { "waits2k", "2,000 waits on events", run_waits_2k },
+    { "waits10k", "10,000 waits on events", run_waits_10k },
+#ifdef _WIN32
+    { "io", "20,000 overlapped 4 KiB reads of a file through TP_IO", run_io },
+#endif
+    { NULL }
+};
