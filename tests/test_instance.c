@@ -2,13 +2,6 @@
 
 #include "test_util.h"
 
-#ifdef _WIN32
-#define TEST_LIBRARY "version.dll"
-#else
-#include <dlfcn.h>
-#define TEST_LIBRARY "libutil.so.1"
-#endif
-
 struct actions
 {
     HANDLE event;
@@ -52,18 +45,6 @@ static DWORD WINAPI try_enter(void *arg)
     return 0;
 }
 
-static BOOL library_loaded(const char *name)
-{
-#ifdef _WIN32
-    return GetModuleHandleA(name) != NULL;
-#else
-    void *handle = dlopen(name, RTLD_NOW | RTLD_NOLOAD);
-    if (handle)
-        dlclose(handle);
-    return handle != NULL;
-#endif
-}
-
 static void test_actions_after_callback(void **state)
 {
     TP_CALLBACK_ENVIRON env;
@@ -100,7 +81,7 @@ static void test_actions_after_callback(void **state)
     test_thread_join(thread);
     assert_true(TryEnterCriticalSection(&actions.critical_section));
     LeaveCriticalSection(&actions.critical_section);
-    assert_false(library_loaded(TEST_LIBRARY));
+    assert_true(library_unloaded_soon(TEST_LIBRARY));
 
     CloseThreadpoolWork(work);
     DeleteCriticalSection(&actions.critical_section);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #ifndef _WIN32
+#include <dlfcn.h>
 #include <pthread.h>
 #endif
 
@@ -22,6 +23,36 @@
 
 #define assert_signaled(handle) \
     assert_int_equal(WaitForSingleObject((handle), TEST_TIMEOUT), WAIT_OBJECT_0)
+
+/* A library no test program loads by itself, for the library tests. */
+#ifdef _WIN32
+#define TEST_LIBRARY "version.dll"
+#else
+#define TEST_LIBRARY "libutil.so.1"
+#endif
+
+static inline BOOL library_loaded(const char *name)
+{
+#ifdef _WIN32
+    return GetModuleHandleA(name) != NULL;
+#else
+    void *handle = dlopen(name, RTLD_NOW | RTLD_NOLOAD);
+    if (handle)
+        dlclose(handle);
+    return handle != NULL;
+#endif
+}
+
+/* Objects are freed, and completion actions done, by their worker a little
+ * after WaitFor...Callbacks returns: poll, with the usual bound. */
+static inline BOOL library_unloaded_soon(const char *name)
+{
+    int i;
+
+    for (i = 0; i < TEST_TIMEOUT / 10 && library_loaded(name); i++)
+        Sleep(10);
+    return !library_loaded(name);
+}
 
 typedef DWORD (WINAPI *test_thread_proc)(void *arg);
 

@@ -287,6 +287,43 @@ static void test_mutex(void **state)
     CloseHandle(mutex);
 }
 
+#ifdef _WIN32
+static atomic_int abandoner_result;
+
+static DWORD WINAPI abandoner_main(void *arg)
+{
+    atomic_store(&abandoner_result, (int)WaitForSingleObject(arg, 0));
+    return 0;  /* exits owning the mutex */
+}
+
+static void test_abandoned_mutex(void **state)
+{
+    atomic_int tally = 0;
+    struct record record;
+    struct wait_packet *packet;
+    HANDLE mutex = CreateMutexW(NULL, FALSE, NULL);
+
+    assert_non_null(mutex);
+    atomic_store(&abandoner_result, -1);
+    test_thread_join(test_thread_start(abandoner_main, mutex));
+    assert_int_equal(atomic_load(&abandoner_result), WAIT_OBJECT_0);
+
+    record_init(&record, &tally);
+    packet = packet_create(&record);
+    assert_int_equal(wait_packet_associate(packet, mutex), STATUS_SUCCESS);
+    assert_int_equal(wait_for_tally(&tally, 1), 1);
+    assert_int_equal(atomic_load(&record.status), STATUS_ABANDONED_WAIT_0);
+
+    wait_packet_free(packet);
+    CloseHandle(mutex);
+}
+#else
+static void test_abandoned_mutex(void **state)
+{
+    skip();  /* abandoned mutexes are not detected natively */
+}
+#endif
+
 /* ---- A cancel racing with a signal ----------------------------------- */
 
 struct signaler
@@ -464,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_cancel_idle),
         cmocka_unit_test(test_reassociate),
         cmocka_unit_test(test_mutex),
+        cmocka_unit_test(test_abandoned_mutex),
         cmocka_unit_test(test_cancel_races_signal),
         cmocka_unit_test(test_many_packets),
         cmocka_unit_test(test_wait_handle_now),

@@ -102,7 +102,7 @@ void latency_callback_started(void);
  * was exactly one callback per probe. */
 void latency_check(void);
 
-/* Samples the process's thread count and memory while a workload runs;
+/* Follows the process's thread count while a workload runs;
  * monitor_stop() reports the peak number of threads above the count
  * before the workload (the threads the pool added) and the peak resident
  * memory of the process. */

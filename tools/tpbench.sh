@@ -36,7 +36,7 @@ done
 if [ -n "$short" ]; then
     runs=${runs:-1}; limit=60
 else
-    runs=${runs:-5}; limit=120
+    runs=${runs:-3}; limit=120
 fi
 cpus=$(nproc 2>/dev/null || echo 2)
 
@@ -67,9 +67,10 @@ plan=$out/plan.txt
 : >"$plan"
 plan_wine()
 {
-    TPOOL_DLLDIR=$wine_dir "$bin/wine-run" "$wine_dir/tools/tpbench.exe" --list >"$out/logs/wine-list.log" 2>&1 </dev/null \
-        || { cat "$out/logs/wine-list.log"; exit 1; }
-    workloads=$(awk '{print $1}' "$out/logs/wine-list.log" | tr -d '\r')
+    TPOOL_DLLDIR=$wine_dir "$bin/wine-run" "$wine_dir/tools/tpbench.exe" --list \
+        >"$out/logs/wine-list.log" 2>"$out/logs/wine-list.err" </dev/null \
+        || { cat "$out/logs/wine-list.log" "$out/logs/wine-list.err"; exit 1; }
+    workloads=$(tr -d '\r' <"$out/logs/wine-list.log" | awk '/^[a-z0-9]+ / {print $1}')
     run=1
     while [ $run -le $runs ]; do
         for w in $workloads; do
@@ -144,6 +145,7 @@ run_one()
     [ "$verdict" = ok ] || tr -d '\r' <"$log" | tail -n 15 | sed 's/^/    | /'
 }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 echo "tpbench: $total runs$short"
 while read -r world impl workload run; do
     run_one "$world" "$impl" "$workload" "$run"
@@ -151,6 +153,10 @@ done <"$plan"
 
 # ---- Tables -------------------------------------------------------------------
 
-"$bin/tpbench-report.sh" "$out" "$cpus" "$runs" | tee "$out/tables.txt"
+{
+    echo "tpbench on $cpus cpus, $(date -u '+%Y-%m-%d %H:%M UTC'), $(wine --version 2>/dev/null || echo 'no Wine')"
+    echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+    "$bin/tpbench-report.sh" "$out" "$cpus" "$runs"
+} | tee "$out/tables.txt"
 echo "tpbench: $passed passed, $failed failed"
 [ $failed = 0 ]

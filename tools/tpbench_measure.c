@@ -1,15 +1,14 @@
 /*
- * tpbench: clocks, callback counting, percentiles and the monitor thread
- * that samples the process's thread count and memory.  Natively these
- * use POSIX and /proc directly, so that they cost the same whichever
- * thread pool is measured; on Windows they use kernel32 only, so that
- * they cost the same in the builtin and the tpool build.
+ * tpbench: clocks, callback counting, percentiles, latency probes and
+ * the monitor of the process's threads and memory.  Natively these use
+ * POSIX and /proc directly, so that they cost the same whichever thread
+ * pool is measured; on Windows they use kernel32 only, so that they cost
+ * the same in the builtin and the tpool build.
  */
 
 #ifdef _WIN32
 # include <windows.h>
 # include <psapi.h>
-# include <tlhelp32.h>
 #else
 # include <pthread.h>
 # include <time.h>
@@ -20,8 +19,6 @@
 #include <string.h>
 
 #include "tpbench.h"
-
-#define MONITOR_INTERVAL_MS 5
 
 /* ---- Clock ----------------------------------------------------------------- */
 
@@ -313,37 +310,35 @@ void measure_latency(const struct bench_config *config, void (*submit)(void *con
 
 /* ---- Monitor --------------------------------------------------------------- */
 
-static atomic_int monitor_running;
 static atomic_long monitor_peak_threads;
 static long monitor_baseline_threads;
 
+static void monitor_raise_peak(long count)
+{
+    long peak = atomic_load(&monitor_peak_threads);
+
+    while (count > peak && !atomic_compare_exchange_weak(&monitor_peak_threads, &peak, count))
+        ;
+}
+
 #ifdef _WIN32
 
-static HANDLE monitor_thread;
+/* Every thread of the process, whoever starts it, passes through the
+ * image's TLS callbacks when it starts and exits, so the count is exact
+ * and costs nothing to read.  (A toolhelp snapshot takes milliseconds
+ * under Wine: sampling with it would load the machine being measured.) */
+static atomic_long live_threads = 1;
 
-static long process_thread_count(void)
+static void NTAPI count_threads(PVOID module, DWORD reason, PVOID reserved)
 {
-    DWORD pid = GetCurrentProcessId();
-    THREADENTRY32 entry;
-    HANDLE snapshot;
-    long count = 0;
-
-    snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
-    if (snapshot == INVALID_HANDLE_VALUE)
-        return 0;
-    entry.dwSize = sizeof(entry);
-    if (Thread32First(snapshot, &entry))
-    {
-        do
-        {
-            if (entry.th32OwnerProcessID == pid)
-                count++;
-            entry.dwSize = sizeof(entry);
-        } while (Thread32Next(snapshot, &entry));
-    }
-    CloseHandle(snapshot);
-    return count;
+    if (reason == DLL_THREAD_ATTACH)
+        monitor_raise_peak(atomic_fetch_add(&live_threads, 1) + 1);
+    else if (reason == DLL_THREAD_DETACH)
+        atomic_fetch_sub(&live_threads, 1);
 }
+
+__attribute__((section(".CRT$XLB"), used))
+static const PIMAGE_TLS_CALLBACK count_threads_callback = count_threads;
 
 static double process_peak_memory_mib(void)
 {
@@ -356,8 +351,22 @@ static double process_peak_memory_mib(void)
     return counters.PeakWorkingSetSize / (1024.0 * 1024.0);
 }
 
+void monitor_start(void)
+{
+    monitor_baseline_threads = atomic_load(&live_threads);
+    atomic_store(&monitor_peak_threads, monitor_baseline_threads);
+}
+
+static void monitor_finish(void)
+{
+}
+
 #else
 
+/* Natively a thread samples /proc/self/status. */
+#define MONITOR_INTERVAL_MS 5
+
+static atomic_int monitor_running;
 static pthread_t monitor_thread;
 
 /* A field of /proc/self/status in its own units (kB for sizes). */
@@ -382,75 +391,43 @@ static long proc_status_field(const char *name)
     return value;
 }
 
-static long process_thread_count(void)
-{
-    return proc_status_field("Threads");
-}
-
 static double process_peak_memory_mib(void)
 {
     return proc_status_field("VmHWM") / 1024.0;
 }
 
-#endif
-
-static void monitor_sample(void)
-{
-    long count = process_thread_count(), peak = atomic_load(&monitor_peak_threads);
-
-    while (count > peak && !atomic_compare_exchange_weak(&monitor_peak_threads, &peak, count))
-        ;
-}
-
-static void monitor_loop(void)
+static void *monitor_proc(void *arg)
 {
     while (atomic_load(&monitor_running))
     {
-        monitor_sample();
+        monitor_raise_peak(proc_status_field("Threads"));
         bench_sleep_ms(MONITOR_INTERVAL_MS);
     }
-}
-
-#ifdef _WIN32
-static DWORD WINAPI monitor_proc(void *arg)
-{
-    monitor_loop();
-    return 0;
-}
-#else
-static void *monitor_proc(void *arg)
-{
-    monitor_loop();
     return NULL;
 }
-#endif
 
 void monitor_start(void)
 {
     atomic_store(&monitor_running, 1);
-#ifdef _WIN32
-    monitor_thread = CreateThread(NULL, 0, monitor_proc, NULL, 0, NULL);
-    if (!monitor_thread)
-        bench_fail("CreateThread failed: %lu", GetLastError());
-#else
     if (pthread_create(&monitor_thread, NULL, monitor_proc, NULL))
         bench_fail("pthread_create failed");
-#endif
     /* The baseline counts the monitor itself. */
-    monitor_baseline_threads = process_thread_count();
+    monitor_baseline_threads = proc_status_field("Threads");
     atomic_store(&monitor_peak_threads, monitor_baseline_threads);
 }
 
+static void monitor_finish(void)
+{
+    monitor_raise_peak(proc_status_field("Threads"));
+    atomic_store(&monitor_running, 0);
+    pthread_join(monitor_thread, NULL);
+}
+
+#endif
+
 void monitor_stop(void)
 {
-    monitor_sample();
-    atomic_store(&monitor_running, 0);
-#ifdef _WIN32
-    WaitForSingleObject(monitor_thread, INFINITE);
-    CloseHandle(monitor_thread);
-#else
-    pthread_join(monitor_thread, NULL);
-#endif
+    monitor_finish();
     bench_result("pool_threads", "threads", LOWER_IS_BETTER,
                  atomic_load(&monitor_peak_threads) - monitor_baseline_threads);
     bench_result("peak_memory", "MiB", LOWER_IS_BETTER, process_peak_memory_mib());

@@ -25,4 +25,65 @@ static inline const LONGLONG *filetime_to_due(const FILETIME *time, LONGLONG *st
     return storage;
 }
 
+/* ---- Misuse ------------------------------------------------------------- */
+
+/* Windows raises STATUS_INVALID_PARAMETER for an object pointer that does
+ * not name a live object of the right kind.  tpool reads the object's tag,
+ * which catches NULL, foreign pointers, objects of another kind and freed
+ * objects whose memory was not reused for one of the same kind. */
+void raise_invalid_object(const char *function, const char *kind, const void *pointer);
+/* A mutex given to a wait: STATUS_THREADPOOL_HANDLE_EXCEPTION with
+ * ExceptionInformation[0] = STATUS_INVALID_PARAMETER_3, as Windows. */
+void raise_wait_on_mutex(const char *function, HANDLE handle);
+
+static inline struct tp_pool *checked_pool(PTP_POOL pool, const char *function)
+{
+    if (!pool || ((struct tp_pool *)pool)->tag != TP_TAG_POOL)
+        raise_invalid_object(function, "PTP_POOL", pool);
+    return (struct tp_pool *)pool;
+}
+
+static inline struct tp_group *checked_group(PTP_CLEANUP_GROUP group, const char *function)
+{
+    if (!group || ((struct tp_group *)group)->tag != TP_TAG_GROUP)
+        raise_invalid_object(function, "PTP_CLEANUP_GROUP", group);
+    return (struct tp_group *)group;
+}
+
+static inline struct tp_object *checked_work(PTP_WORK work, const char *function)
+{
+    if (!work || ((struct tp_object *)work)->tag != TP_TAG_WORK)
+        raise_invalid_object(function, "PTP_WORK", work);
+    return (struct tp_object *)work;
+}
+
+static inline struct tp_object *checked_timer(PTP_TIMER timer, const char *function)
+{
+    if (!timer || ((struct tp_object *)timer)->tag != TP_TAG_TIMER)
+        raise_invalid_object(function, "PTP_TIMER", timer);
+    return (struct tp_object *)timer;
+}
+
+static inline struct tp_object *checked_wait(PTP_WAIT wait, const char *function)
+{
+    if (!wait || ((struct tp_object *)wait)->tag != TP_TAG_WAIT)
+        raise_invalid_object(function, "PTP_WAIT", wait);
+    return (struct tp_object *)wait;
+}
+
+static inline struct tp_io *checked_io(PTP_IO io, const char *function)
+{
+    if (!io || ((struct tp_io *)io)->object.tag != TP_TAG_IO)
+        raise_invalid_object(function, "PTP_IO", io);
+    return (struct tp_io *)io;
+}
+
+static inline struct tp_instance *checked_instance(PTP_CALLBACK_INSTANCE instance,
+                                                   const char *function)
+{
+    if (!instance || ((struct tp_instance *)instance)->tag != TP_TAG_INSTANCE)
+        raise_invalid_object(function, "PTP_CALLBACK_INSTANCE", instance);
+    return (struct tp_instance *)instance;
+}
+
 #endif

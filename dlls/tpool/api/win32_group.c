@@ -18,10 +18,10 @@ PTP_CLEANUP_GROUP WINAPI CreateThreadpoolCleanupGroup(void)
 VOID WINAPI CloseThreadpoolCleanupGroupMembers(PTP_CLEANUP_GROUP group, BOOL cancel_pending,
                                                PVOID context)
 {
-    group_release_members((struct tp_group *)group, cancel_pending, context);
+    group_release_members(checked_group(group, __func__), cancel_pending, context);
 }
 
 VOID WINAPI CloseThreadpoolCleanupGroup(PTP_CLEANUP_GROUP group)
 {
-    group_release((struct tp_group *)group);
+    group_release(checked_group(group, __func__));
 }

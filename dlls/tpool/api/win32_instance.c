@@ -4,17 +4,17 @@
 
 BOOL WINAPI CallbackMayRunLong(PTP_CALLBACK_INSTANCE instance)
 {
-    return instance_may_run_long((struct tp_instance *)instance);
+    return instance_may_run_long(checked_instance(instance, __func__));
 }
 
 VOID WINAPI DisassociateCurrentThreadFromCallback(PTP_CALLBACK_INSTANCE instance)
 {
-    instance_disassociate((struct tp_instance *)instance);
+    instance_disassociate(checked_instance(instance, __func__));
 }
 
 VOID WINAPI SetEventWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HANDLE event)
 {
-    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+    struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
 
     if (!actions->event)
         actions->event = event;
@@ -23,7 +23,7 @@ VOID WINAPI SetEventWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HANDLE e
 VOID WINAPI ReleaseSemaphoreWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HANDLE semaphore,
                                                 DWORD count)
 {
-    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+    struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
 
     if (!actions->semaphore)
     {
@@ -34,7 +34,7 @@ VOID WINAPI ReleaseSemaphoreWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, 
 
 VOID WINAPI ReleaseMutexWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HANDLE mutex)
 {
-    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+    struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
 
     if (!actions->mutex)
         actions->mutex = mutex;
@@ -43,7 +43,7 @@ VOID WINAPI ReleaseMutexWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HAND
 VOID WINAPI LeaveCriticalSectionWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance,
                                                     PCRITICAL_SECTION critical_section)
 {
-    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+    struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
 
     if (!actions->critical_section)
         actions->critical_section = critical_section;
@@ -51,7 +51,7 @@ VOID WINAPI LeaveCriticalSectionWhenCallbackReturns(PTP_CALLBACK_INSTANCE instan
 
 VOID WINAPI FreeLibraryWhenCallbackReturns(PTP_CALLBACK_INSTANCE instance, HMODULE library)
 {
-    struct instance_actions *actions = &((struct tp_instance *)instance)->actions;
+    struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
 
     if (!actions->library)
         actions->library = library;

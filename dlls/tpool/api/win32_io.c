@@ -32,22 +32,22 @@ PTP_IO WINAPI CreateThreadpoolIo(HANDLE handle, PTP_WIN32_IO_CALLBACK callback, 
 
 VOID WINAPI StartThreadpoolIo(PTP_IO io)
 {
-    io_start((struct tp_io *)io);
+    io_start(checked_io(io, __func__));
 }
 
 VOID WINAPI CancelThreadpoolIo(PTP_IO io)
 {
-    io_cancel((struct tp_io *)io);
+    io_cancel(checked_io(io, __func__));
 }
 
 VOID WINAPI WaitForThreadpoolIoCallbacks(PTP_IO io, BOOL cancel_pending)
 {
-    io_wait((struct tp_io *)io, cancel_pending);
+    io_wait(checked_io(io, __func__), cancel_pending);
 }
 
 VOID WINAPI CloseThreadpoolIo(PTP_IO io)
 {
-    object_close((struct tp_object *)io);
+    object_close(&checked_io(io, __func__)->object);
 }
 
 #ifndef _WIN32

@@ -16,23 +16,32 @@ PTP_WAIT WINAPI CreateThreadpoolWait(PTP_WAIT_CALLBACK callback, PVOID context,
     return (PTP_WAIT)wait;
 }
 
+static BOOL wait_set_checked(PTP_WAIT wait, HANDLE handle, PFILETIME timeout, const char *function)
+{
+    struct tp_object *object = checked_wait(wait, function);
+    LONGLONG storage;
+
+    if (handle && wait_handle_is_mutex(object, handle))
+        raise_wait_on_mutex(function, handle);
+    return wait_set(object, handle, filetime_to_due(timeout, &storage));
+}
+
 BOOL WINAPI SetThreadpoolWaitEx(PTP_WAIT wait, HANDLE handle, PFILETIME timeout, PVOID reserved)
 {
-    LONGLONG storage;
-    return wait_set((struct tp_object *)wait, handle, filetime_to_due(timeout, &storage));
+    return wait_set_checked(wait, handle, timeout, __func__);
 }
 
 VOID WINAPI SetThreadpoolWait(PTP_WAIT wait, HANDLE handle, PFILETIME timeout)
 {
-    SetThreadpoolWaitEx(wait, handle, timeout, NULL);
+    wait_set_checked(wait, handle, timeout, __func__);
 }
 
 VOID WINAPI WaitForThreadpoolWaitCallbacks(PTP_WAIT wait, BOOL cancel_pending)
 {
-    object_wait((struct tp_object *)wait, cancel_pending);
+    object_wait(checked_wait(wait, __func__), cancel_pending);
 }
 
 VOID WINAPI CloseThreadpoolWait(PTP_WAIT wait)
 {
-    object_close((struct tp_object *)wait);
+    object_close(checked_wait(wait, __func__));
 }

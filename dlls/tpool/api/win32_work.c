@@ -18,17 +18,17 @@ PTP_WORK WINAPI CreateThreadpoolWork(PTP_WORK_CALLBACK callback, PVOID context,
 
 VOID WINAPI SubmitThreadpoolWork(PTP_WORK work)
 {
-    object_submit((struct tp_object *)work);
+    object_submit(checked_work(work, __func__));
 }
 
 VOID WINAPI WaitForThreadpoolWorkCallbacks(PTP_WORK work, BOOL cancel_pending)
 {
-    object_wait((struct tp_object *)work, cancel_pending);
+    object_wait(checked_work(work, __func__), cancel_pending);
 }
 
 VOID WINAPI CloseThreadpoolWork(PTP_WORK work)
 {
-    object_close((struct tp_object *)work);
+    object_close(checked_work(work, __func__));
 }
 
 BOOL WINAPI TrySubmitThreadpoolCallback(PTP_SIMPLE_CALLBACK callback, PVOID context,

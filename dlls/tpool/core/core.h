@@ -20,6 +20,7 @@
 #define TP_TAG_WAIT    0x74696157  /* 'Wait' */
 #define TP_TAG_IO      0x4f496f49  /* 'IoIO' */
 #define TP_TAG_GROUP   0x70726743  /* 'Cgrp' */
+#define TP_TAG_INSTANCE 0x74736e49 /* 'Inst' */
 #define TP_TAG_FREED   0x65657246  /* 'Free' */
 
 struct tp_pool;
@@ -33,6 +34,8 @@ struct tp_env
     struct tp_pool *pool;
     struct tp_group *group;
     PTP_CLEANUP_GROUP_CANCEL_CALLBACK group_cancel;
+    HMODULE race_dll;            /* kept loaded while the object exists */
+    BOOL persistent;             /* callbacks run on the pool's persistent worker */
     PTP_SIMPLE_CALLBACK finalization;
     TP_CALLBACK_PRIORITY priority;
     BOOL long_function;
@@ -126,6 +129,8 @@ struct tp_pool
     struct port_packet shutdown_packet;
     struct timer_queue timers;
     _Atomic(struct io_port *) io_port;  /* created with the first I/O object */
+    struct lock persistent_lock; /* guards the creation of persistent */
+    struct persistent_worker *persistent;
     struct list gate_entry;      /* in the starvation gate's list */
     BOOL gate_watching;          /* the gate saw the queue non-empty last tick */
     unsigned long gate_removed;  /* port->removed at the gate's last look */
@@ -140,6 +145,10 @@ void pool_addref(struct tp_pool *pool);
 void pool_release(struct tp_pool *pool);
 void pool_set_max_workers(struct tp_pool *pool, DWORD max);
 NTSTATUS pool_set_min_workers(struct tp_pool *pool, DWORD min);
+/* Stack sizes of the workers started from now on (not validated, as on
+ * Windows); the default is thread_default_stack(). */
+void pool_set_stack(struct tp_pool *pool, SIZE_T reserve, SIZE_T commit);
+void pool_query_stack(struct tp_pool *pool, SIZE_T *reserve, SIZE_T *commit);
 /* Queues a packet and starts a worker if the port has none to take it. */
 void pool_post(struct tp_pool *pool, struct port_packet *packet);
 /* Starts a worker if the policy allows: below the maximum, and fewer
@@ -174,6 +183,13 @@ void timer_nudge_received(struct tp_pool *pool);
  * positive absolute system time) into a clock and a start. */
 enum timer_clock timer_due_time(LONGLONG due, LONGLONG *start);
 
+/* The persistent worker, started with the pool's first persistent object;
+ * it lives as long as the pool and counts in num_threads. */
+NTSTATUS persistent_start(struct tp_pool *pool);
+void persistent_post(struct tp_pool *pool, struct port_packet *packet);
+void persistent_stop(struct tp_pool *pool);
+void persistent_free(struct tp_pool *pool);
+
 /* The starvation gate: raises the concurrency of pools whose queued work
  * makes no progress because their workers block where tpool cannot see,
  * and lowers it back once their queue stays empty. */
@@ -197,6 +213,7 @@ struct instance_actions
 
 struct tp_instance
 {
+    ULONG tag;                   /* TP_TAG_INSTANCE while the callback runs */
     struct tp_object *object;
     struct tp_worker *worker;
     DWORD thread_id;
@@ -331,6 +348,9 @@ NTSTATUS wait_create(struct tp_object **wait, PTP_WAIT_CALLBACK callback, void *
 /* handle NULL disarms; timeout NULL is infinite.  TRUE if an armed wait
  * was cancelled before its callback was queued. */
 BOOL wait_set(struct tp_object *wait, HANDLE handle, const LONGLONG *timeout);
+/* Waits do not support mutexes.  The last handle found not to be one is
+ * remembered, so re-arming on the same handle asks the system nothing. */
+BOOL wait_handle_is_mutex(struct tp_object *wait, HANDLE handle);
 
 /* ---- I/O objects -------------------------------------------------------- */
 

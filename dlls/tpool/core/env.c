@@ -9,6 +9,8 @@ NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env)
     NTSTATUS status;
 
     env->group_cancel = NULL;
+    env->race_dll = NULL;
+    env->persistent = FALSE;
     env->finalization = NULL;
     env->priority = TP_CALLBACK_PRIORITY_NORMAL;
     env->long_function = FALSE;
@@ -27,11 +29,13 @@ NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env)
         }
         env->finalization = environment->FinalizationCallback;
         env->long_function = environment->u.s.LongFunction;
+        env->persistent = environment->u.s.Persistent;
         pool = (struct tp_pool *)environment->Pool;
         group = (struct tp_group *)environment->CleanupGroup;
         if (group && group->tag != TP_TAG_GROUP)
             return STATUS_INVALID_PARAMETER;
         env->group_cancel = environment->CleanupGroupCancelCallback;
+        env->race_dll = environment->RaceDll;
     }
 
     if (pool)
@@ -43,6 +47,11 @@ NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env)
     else if ((status = pool_default(&pool)))
         return status;
 
+    if (env->race_dll && (status = library_addref(env->race_dll)))
+    {
+        pool_release(pool);
+        return status;
+    }
     if (group)
         group_addref(group);
     env->pool = pool;
@@ -52,6 +61,8 @@ NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env)
 
 void env_release(struct tp_env *env)
 {
+    if (env->race_dll)
+        action_free_library(env->race_dll);
     if (env->group)
         group_release(env->group);
     pool_release(env->pool);

@@ -37,6 +37,11 @@ NTSTATUS object_create(struct tp_object **out, SIZE_T size, ULONG tag, const str
 
     if ((status = env_read(environment, &env)))
         return status;
+    if (env.persistent && (status = persistent_start(env.pool)))
+    {
+        env_release(&env);
+        return status;
+    }
     if (!(object = mem_alloc(size)))
     {
         env_release(&env);
@@ -117,7 +122,10 @@ BOOL object_add_pending(struct tp_object *object)
 
 void object_post(struct tp_object *object)
 {
-    pool_post(object->env.pool, &object->packet);
+    if (object->env.persistent)
+        persistent_post(object->env.pool, &object->packet);
+    else
+        pool_post(object->env.pool, &object->packet);
 }
 
 void object_submit(struct tp_object *object)
@@ -284,7 +292,10 @@ static BOOL object_start_callback(struct tp_object *object, BOOL *repost)
 static void object_run(struct tp_worker *worker, struct tp_object *object)
 {
     struct tp_instance instance;
+    struct thread_snapshot snapshot;
+    BOOL checked = thread_snapshot_take(&snapshot);
 
+    instance.tag = TP_TAG_INSTANCE;
     instance.object = object;
     instance.worker = worker;
     instance.thread_id = thread_current_id();
@@ -304,6 +315,9 @@ static void object_run(struct tp_worker *worker, struct tp_object *object)
     worker->instance = NULL;
     object_callback_finished(object, instance.associated);
     instance_perform_actions(&instance);
+    instance.tag = TP_TAG_FREED;
+    if (checked)
+        thread_snapshot_check(&snapshot, object->callback, object);
 }
 
 void object_dispatch(struct tp_worker *worker, struct port_packet *packet)

@@ -32,7 +32,9 @@ NTSTATUS pool_create(struct tp_pool **out)
     port_init(&pool->port, thread_cpu_count());
     pool->port.starved = pool_starved;
     pool->max_workers = DEFAULT_MAX_WORKERS;
+    thread_default_stack(&pool->stack_reserve, &pool->stack_commit);
     timer_queue_init(&pool->timers);
+    lock_init(&pool->persistent_lock);
     gate_register(pool);
     *out = pool;
     return STATUS_SUCCESS;
@@ -69,6 +71,7 @@ static void pool_free(struct tp_pool *pool)
 {
     gate_unregister(pool);
     io_pool_free(pool);
+    persistent_free(pool);
     pool->tag = TP_TAG_FREED;
     mem_free(pool);
 }
@@ -88,7 +91,10 @@ void pool_release(struct tp_pool *pool)
     if (!threads)
         pool_free(pool);
     else
+    {
         port_post(&pool->port, &pool->shutdown_packet);
+        persistent_stop(pool);
+    }
 }
 
 void pool_worker_exited(struct tp_pool *pool, BOOL pass_shutdown)
@@ -215,4 +221,20 @@ NTSTATUS pool_set_min_workers(struct tp_pool *pool, DWORD min)
     while (missing--)
         pool_unreserve_worker(pool);
     return status;
+}
+
+void pool_set_stack(struct tp_pool *pool, SIZE_T reserve, SIZE_T commit)
+{
+    lock_acquire(&pool->lock);
+    pool->stack_reserve = reserve;
+    pool->stack_commit = commit;
+    lock_release(&pool->lock);
+}
+
+void pool_query_stack(struct tp_pool *pool, SIZE_T *reserve, SIZE_T *commit)
+{
+    lock_acquire(&pool->lock);
+    *reserve = pool->stack_reserve;
+    *commit = pool->stack_commit;
+    lock_release(&pool->lock);
 }

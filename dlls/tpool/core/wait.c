@@ -29,6 +29,7 @@ struct tp_wait
     ULONG generation;            /* under the object lock: bumped by every disarm */
     ULONG signaled;              /* pending callbacks that report WAIT_OBJECT_0 */
     BOOL state_waiters;
+    _Atomic(HANDLE) not_mutex;   /* the last handle found not to be a mutex */
 };
 
 static struct tp_wait *wait_from_object(struct tp_object *object)
@@ -196,6 +197,19 @@ BOOL wait_set(struct tp_object *object, HANDLE handle, const LONGLONG *timeout)
         wait_arm(wait, handle, timeout);
     lock_release(&wait->set_lock);
     return recalled;
+}
+
+/* A closed handle whose value comes back as a mutex is missed. */
+BOOL wait_handle_is_mutex(struct tp_object *object, HANDLE handle)
+{
+    struct tp_wait *wait = wait_from_object(object);
+
+    if (atomic_load_explicit(&wait->not_mutex, memory_order_relaxed) == handle)
+        return FALSE;
+    if (handle_is_mutex(handle))
+        return TRUE;
+    atomic_store_explicit(&wait->not_mutex, handle, memory_order_relaxed);
+    return FALSE;
 }
 
 static void wait_close(struct tp_object *object)

@@ -72,5 +72,8 @@ static void worker_main(void *arg)
 
 NTSTATUS worker_start(struct tp_pool *pool)
 {
-    return thread_start(worker_main, pool, pool->stack_reserve, pool->stack_commit);
+    SIZE_T reserve, commit;
+
+    pool_query_stack(pool, &reserve, &commit);
+    return thread_start(worker_main, pool, reserve, commit);
 }

@@ -2,7 +2,12 @@
 
 #include "sys.h"
 
+void exception_raise_with(NTSTATUS status, const char *what, ULONG count, const ULONG_PTR *parameters)
+{
+    RaiseException((DWORD)status, EXCEPTION_NONCONTINUABLE, count, parameters);
+}
+
 void exception_raise(NTSTATUS status, const char *what)
 {
-    RaiseException((DWORD)status, EXCEPTION_NONCONTINUABLE, 0, NULL);
+    exception_raise_with(status, what, 0, NULL);
 }

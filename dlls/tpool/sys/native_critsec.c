@@ -14,6 +14,7 @@
  * OwningThread is the owner's thread id, RecursionCount how many times it
  * entered.  There is no LockSemaphore, and DebugInfo is (void *)-1, as for
  * sections that modern Windows creates without debug information.
+ * Each thread counts the sections it holds, for the checked mode.
  */
 
 #include "sys.h"
@@ -82,6 +83,7 @@ BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION crit)
     {
         owner_set(crit, self);
         crit->RecursionCount = 1;
+        thread_state_current()->critical_sections++;
         return TRUE;
     }
     if (owner_get(crit) == self)
@@ -137,6 +139,7 @@ void WINAPI EnterCriticalSection(LPCRITICAL_SECTION crit)
 owned:
     owner_set(crit, self);
     crit->RecursionCount = 1;
+    thread_state_current()->critical_sections++;
 }
 
 void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION crit)
@@ -149,6 +152,7 @@ void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION crit)
         return;
     }
     owner_set(crit, NULL);
+    thread_state_current()->critical_sections--;
     if (__atomic_sub_fetch(&crit->LockCount, 1, __ATOMIC_RELEASE) >= 0)
         keyed_event_release(keyed_event_default(), crit, TIMEOUT_INFINITE);
 }

@@ -5,6 +5,7 @@
  */
 
 #include <dlfcn.h>
+#include <link.h>
 #include <stdlib.h>
 
 #include "sys.h"
@@ -91,4 +92,16 @@ BOOL WINAPI FreeLibrary(HMODULE module)
         return FALSE;
     }
     return TRUE;
+}
+
+/* dlopen of the library's own path takes one more reference on it. */
+NTSTATUS library_addref(HMODULE library)
+{
+    struct link_map *map;
+
+    if (!library || dlinfo(library, RTLD_DI_LINKMAP, &map) || !map)
+        return STATUS_INVALID_HANDLE;
+    if (!dlopen(map->l_name[0] ? map->l_name : NULL, RTLD_NOW | RTLD_NOLOAD))
+        return STATUS_INVALID_HANDLE;
+    return STATUS_SUCCESS;
 }

@@ -416,6 +416,18 @@ static DWORD wait_for_objects(struct object **objects, DWORD count, BOOL wait_al
     return (DWORD)atomic_load(&block.status);
 }
 
+static const struct object_ops mutex_ops;
+
+/* Counts the mutexes a satisfied wait acquired, for the checked mode. */
+static void count_acquired_mutexes(struct object **objects, DWORD count, BOOL wait_all, DWORD result)
+{
+    DWORD i;
+
+    for (i = 0; result < count && i < count; i++)
+        if ((wait_all || i == result) && objects[i]->ops == &mutex_ops)
+            thread_state_current()->mutexes++;
+}
+
 static BOOL objects_have_duplicates(struct object **objects, DWORD count)
 {
     DWORD i, j;
@@ -453,6 +465,7 @@ DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE *handles, BOOL w
         result = WAIT_FAILED;
     }
     else result = wait_for_objects(objects, count, wait_all, timeout);
+    count_acquired_mutexes(objects, count, wait_all, result);
 
     release_objects(objects, count);
     return result;
@@ -759,6 +772,7 @@ static HANDLE mutex_create(BOOL initial_owner)
     if (!obj) return NULL;
     obj->u.mutex.owner = initial_owner ? GetCurrentThreadId() : 0;
     obj->u.mutex.recursion = initial_owner ? 1 : 0;
+    if (initial_owner) thread_state_current()->mutexes++;
     return object_publish(obj);
 }
 
@@ -792,9 +806,21 @@ BOOL WINAPI ReleaseMutex(HANDLE handle)
             obj->u.mutex.owner = 0;
             object_satisfy_waiters(obj);
         }
+        thread_state_current()->mutexes--;
         ret = TRUE;
     }
     object_unlock_after_signal(obj, wait_all_locked);
     object_release(obj);
     return ret;
+}
+
+BOOL handle_is_mutex(HANDLE handle)
+{
+    DWORD error = GetLastError();
+    struct object *obj = object_from_handle(handle, &mutex_ops);
+
+    SetLastError(error);
+    if (!obj) return FALSE;
+    object_release(obj);
+    return TRUE;
 }

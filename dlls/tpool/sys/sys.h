@@ -139,6 +139,9 @@ DWORD thread_current_id(void);
 void thread_yield(void);
 /* Number of processors available to the process. */
 unsigned int thread_cpu_count(void);
+/* The stack a new thread gets by default: in the DLL the executable's
+ * header values, natively the pthread default (commit = reserve). */
+void thread_default_stack(SIZE_T *reserve, SIZE_T *commit);
 
 /* Per-thread state kept by layer 1 for every thread that touches a port
  * or tells it about blocking.  The slot is free for layer 2's own use. */
@@ -147,6 +150,8 @@ struct thread_state
     struct port *port;     /* port this thread last removed a packet from */
     int blocked;           /* nesting depth of thread_blocking_begin() */
     void *slot;            /* layer 2: the worker, if the thread is one */
+    LONG critical_sections; /* natively: critical sections the thread holds */
+    LONG mutexes;          /* natively: mutex acquisitions not released yet */
 };
 
 struct thread_state *thread_state_current(void);
@@ -321,10 +326,60 @@ NTSTATUS action_release_semaphore(HANDLE semaphore, LONG count);
 NTSTATUS action_release_mutex(HANDLE mutex);
 void action_leave_critical_section(CRITICAL_SECTION *critical_section);
 NTSTATUS action_free_library(HMODULE library);
+/* One more reference on a loaded library (released by action_free_library). */
+NTSTATUS library_addref(HMODULE library);
 
 /* Raises `status` as Windows' thread pool does for misuse it cannot
  * return (a structured exception in the DLL; natively a report on stderr
  * naming the status and `what`, then abort()). */
 void exception_raise(NTSTATUS status, const char *what);
+/* exception_raise with the exception's parameters (ExceptionInformation in
+ * the DLL; natively printed after the status). */
+void exception_raise_with(NTSTATUS status, const char *what, ULONG count, const ULONG_PTR *parameters);
+
+/* Whether the handle names a mutex (in the DLL a system call: cache it). */
+BOOL handle_is_mutex(HANDLE handle);
+
+/* ---- Checked mode --------------------------------------------------------- */
+
+/* What a callback must leave on its worker thread as it found it.  Each
+ * backend fills what it can see; the rest stays zero. */
+struct thread_snapshot
+{
+    LONG priority;               /* GetThreadPriority; natively the nice value */
+    LONG policy;                 /* natively the scheduling policy and its priority */
+    USHORT affinity_group;
+    ULONG_PTR affinity[1024 / (8 * sizeof(ULONG_PTR))];
+    BOOL impersonating;          /* in the DLL: the thread has a token */
+    LONG critical_sections;      /* natively, from struct thread_state */
+    LONG mutexes;
+};
+
+/* With TPOOL_CHECKED=1 (read once): takes a snapshot of the calling thread
+ * and returns TRUE.  Otherwise FALSE, at the cost of one load. */
+BOOL thread_snapshot_take(struct thread_snapshot *snapshot);
+/* Reports on stderr each way the thread now differs from `before`, naming
+ * the callback and its object, then raises the first: impersonation and
+ * priority with Windows' STATUS_CALLBACK_RETURNED_*, the others with
+ * STATUS_ASSERTION_FAILURE. */
+void thread_snapshot_check(const struct thread_snapshot *before, const void *callback,
+                           const void *object);
+/* Backend parts of the checked mode (checked_*.c). */
+BOOL checked_mode_requested(void);
+void thread_snapshot_read(struct thread_snapshot *snapshot);
+void checked_mode_report(const char *line);
+
+/* ---- Alertable events ---------------------------------------------------- */
+
+/* An auto-reset event whose waiter sleeps alertably: in the DLL a kernel
+ * event waited on with APCs enabled (user APCs queued to the thread run
+ * while it waits); natively an address wait (there are no APCs). */
+struct alertable_event;
+
+NTSTATUS alertable_event_create(struct alertable_event **event);
+void alertable_event_set(struct alertable_event *event);
+/* Returns once the event was set (resetting it), or after APCs ran. */
+void alertable_event_wait(struct alertable_event *event);
+void alertable_event_free(struct alertable_event *event);
 
 #endif

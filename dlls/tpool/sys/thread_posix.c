@@ -102,3 +102,16 @@ struct thread_state *thread_state_current(void)
 {
     return &thread_state;
 }
+
+void thread_default_stack(SIZE_T *reserve, SIZE_T *commit)
+{
+    pthread_attr_t attr;
+    size_t size = 0;
+
+    if (!pthread_attr_init(&attr))
+    {
+        pthread_attr_getstacksize(&attr, &size);
+        pthread_attr_destroy(&attr);
+    }
+    *reserve = *commit = size;
+}

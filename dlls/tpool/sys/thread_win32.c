@@ -85,3 +85,12 @@ struct thread_state *thread_state_current(void)
 {
     return &thread_state;
 }
+
+void thread_default_stack(SIZE_T *reserve, SIZE_T *commit)
+{
+    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)GetModuleHandleW(NULL);
+    const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)((const char *)dos + dos->e_lfanew);
+
+    *reserve = nt->OptionalHeader.SizeOfStackReserve;
+    *commit = nt->OptionalHeader.SizeOfStackCommit;
+}

@@ -12,7 +12,8 @@
  *   exits after WAIT_THREAD_IDLE_MS.
  * - Associating queues the packet under the thread's lock and sets the
  *   control event only if the thread is not already going to look at its
- *   queue, so a burst of associations costs about one SetEvent per thread.
+ *   queue, so a burst of associations costs a few SetEvents per thread
+ *   rather than one per association.
  * - The thread rebuilds its handle array before every wait: packets that
  *   were notified, cancelled or found invalid leave it, queued ones are
  *   appended.  Appending keeps the array in association order, so a packet
@@ -31,7 +32,8 @@
  *   being notified and stays armed until it is cancelled.
  *
  * Lock order: wait_threads_lock, then a thread's lock.  notify is called
- * without any lock held, on the wait thread.
+ * without any lock held, on the wait thread, which is why it must not
+ * cancel packets: the cancel could wait for its own thread.
  */
 
 #include "sys.h"
@@ -41,7 +43,7 @@
 
 enum packet_state
 {
-    PACKET_IDLE,        /* never associated, notified or cancelled */
+    PACKET_IDLE,        /* not armed: new, notified or cancelled */
     PACKET_QUEUED,      /* associated, on the thread's queue */
     PACKET_WAITING,     /* in the thread's handle array */
     PACKET_CANCELLING,  /* in the array; a cancel waits for the thread to drop it */

@@ -1,0 +1,25 @@
+/* Layer 3: the exceptions Windows raises for misuse of the API. */
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "api.h"
+
+void raise_invalid_object(const char *function, const char *kind, const void *pointer)
+{
+    char what[128];
+
+    snprintf(what, sizeof(what), "%s: 0x%" PRIxPTR " is not a %s", function, (uintptr_t)pointer,
+             kind);
+    exception_raise(STATUS_INVALID_PARAMETER, what);
+}
+
+void raise_wait_on_mutex(const char *function, HANDLE handle)
+{
+    ULONG_PTR parameter = (ULONG)STATUS_INVALID_PARAMETER_3;
+    char what[128];
+
+    snprintf(what, sizeof(what), "%s: handle 0x%" PRIxPTR " is a mutex, which waits do not support",
+             function, (uintptr_t)handle);
+    exception_raise_with(STATUS_THREADPOOL_HANDLE_EXCEPTION, what, 1, &parameter);
+}

@@ -1,0 +1,46 @@
+/* Layer 1, Win32 backend: what the checked mode reads of a thread.  Each
+ * read is a system call (a wineserver round trip under Wine), paid only in
+ * the checked mode. */
+
+#include "sys.h"
+
+#include <string.h>
+#include <winternl.h>
+
+NTSTATUS NTAPI NtOpenThreadToken(HANDLE thread, ACCESS_MASK access, BOOLEAN as_self, HANDLE *token);
+
+BOOL checked_mode_requested(void)
+{
+    char value[4];
+    DWORD length = GetEnvironmentVariableA("TPOOL_CHECKED", value, sizeof(value));
+
+    return length == 1 && value[0] == '1';
+}
+
+void thread_snapshot_read(struct thread_snapshot *snapshot)
+{
+    HANDLE thread = GetCurrentThread(), token;
+    GROUP_AFFINITY affinity;
+
+    snapshot->priority = GetThreadPriority(thread);
+    if (GetThreadGroupAffinity(thread, &affinity))
+    {
+        snapshot->affinity[0] = affinity.Mask;
+        snapshot->affinity_group = affinity.Group;
+    }
+    /* a thread has a token of its own only while it impersonates */
+    if (!NtOpenThreadToken(thread, TOKEN_QUERY, TRUE, &token))
+    {
+        snapshot->impersonating = TRUE;
+        NtClose(token);
+    }
+}
+
+void checked_mode_report(const char *line)
+{
+    HANDLE output = GetStdHandle(STD_ERROR_HANDLE);
+    DWORD written;
+
+    if (output && output != INVALID_HANDLE_VALUE)
+        WriteFile(output, line, (DWORD)strlen(line), &written, NULL);
+}
