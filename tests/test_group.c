@@ -65,6 +65,27 @@ static void WINAPI count_wait(PTP_CALLBACK_INSTANCE instance, void *context, PTP
     InterlockedIncrement(&current->callbacks);
 }
 
+static void WINAPI count_io(PTP_CALLBACK_INSTANCE instance, void *context, void *overlapped,
+                            ULONG result, ULONG_PTR bytes, PTP_IO io)
+{
+    InterlockedIncrement(&current->callbacks);
+}
+
+/* A handle an I/O object can be bound to: an overlapped pipe under
+ * Windows; natively any handle of tpool's. */
+static HANDLE io_handle_open(void)
+{
+#ifdef _WIN32
+    HANDLE pipe = CreateNamedPipeA("\\\\.\\pipe\\tpool_test_group",
+                                   PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE,
+                                   1, 4096, 4096, 0, NULL);
+    assert_true(pipe != INVALID_HANDLE_VALUE);
+    return pipe;
+#else
+    return CreateEventA(NULL, FALSE, FALSE, NULL);
+#endif
+}
+
 static void WINAPI block_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
 {
     HANDLE *events = context;
@@ -97,6 +118,8 @@ static void test_cancel_every_kind(void **state)
     PTP_WORK block, work, closed;
     PTP_TIMER timer;
     PTP_WAIT wait;
+    HANDLE file = io_handle_open();
+    PTP_IO io;
     int i;
 
     group_test_init(&test, 1);
@@ -117,13 +140,15 @@ static void test_cancel_every_kind(void **state)
     wait = CreateThreadpoolWait(count_wait, NULL, &test.env);
     SetThreadpoolWait(wait, waited, NULL);
     assert_true(TrySubmitThreadpoolCallback(count_simple, NULL, &test.env));
+    io = CreateThreadpoolIo(file, count_io, NULL, &test.env);
+    assert_non_null(io);
     closed = CreateThreadpoolWork(count_work, NULL, &test.env);
     CloseThreadpoolWork(closed);
 
     CloseThreadpoolCleanupGroupMembers(test.group, TRUE, &test);
     /* once per object the application had not released: work, timer,
-     * wait and the simple callback that never ran */
-    assert_int_equal(test.cancels, 4);
+     * wait, I/O and the simple callback that never ran */
+    assert_int_equal(test.cancels, 5);
     assert_int_equal(test.cancel_thread, GetCurrentThreadId());
     assert_ptr_equal(test.cancel_context, &test);
 
@@ -138,6 +163,7 @@ static void test_cancel_every_kind(void **state)
     CloseHandle(events[0]);
     CloseHandle(events[1]);
     CloseHandle(waited);
+    CloseHandle(file);
 }
 
 static void WINAPI signal_simple(PTP_CALLBACK_INSTANCE instance, void *context)

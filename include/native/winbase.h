@@ -16,6 +16,7 @@
 #include <synchapi.h>
 #include <sysinfoapi.h>
 #include <threadpoolapiset.h>
+#include <threadpoollegacyapiset.h>
 
 #ifdef __cplusplus
 extern "C" {

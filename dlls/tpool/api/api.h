@@ -15,19 +15,31 @@ static inline BOOL set_last_status(NTSTATUS status)
     return FALSE;
 }
 
-/* A FILETIME due time or timeout as the core takes it (NULL stays NULL).
- * A FILETIME is two DWORDs: it may not be aligned for a LONGLONG. */
-static inline const LONGLONG *filetime_to_due(const FILETIME *time, LONGLONG *storage)
+/* TRUE for STATUS_SUCCESS; otherwise sets the last error and returns
+ * FALSE (kernelbase's set_ntstatus). */
+static inline BOOL set_ntstatus(NTSTATUS status)
+{
+    if (status)
+        return set_last_status(status);
+    return TRUE;
+}
+
+/* A FILETIME due time or timeout as the ntdll functions take it (NULL
+ * stays NULL).  A FILETIME is two DWORDs: it may not be aligned for a
+ * LARGE_INTEGER. */
+static inline LARGE_INTEGER *filetime_to_large_integer(const FILETIME *time, LARGE_INTEGER *storage)
 {
     if (!time)
         return NULL;
-    *storage = (LONGLONG)(((ULONGLONG)time->dwHighDateTime << 32) | time->dwLowDateTime);
+    storage->u.LowPart = time->dwLowDateTime;
+    storage->u.HighPart = (LONG)time->dwHighDateTime;
     return storage;
 }
 
 /* ---- Misuse ------------------------------------------------------------- */
 
-/* Windows raises STATUS_INVALID_PARAMETER for an object pointer that does
+/* Only the ntdll functions check their objects: the Win32 ones wrap them.
+ * Windows raises STATUS_INVALID_PARAMETER for an object pointer that does
  * not name a live object of the right kind.  tpool reads the object's tag,
  * which catches NULL, foreign pointers, objects of another kind and freed
  * objects whose memory was not reused for one of the same kind. */

@@ -1,27 +1,24 @@
-/* Layer 3, Win32 names: cleanup groups. */
+/* Layer 3, Win32 names: cleanup groups, over the ntdll names. */
 
 #include "api.h"
+#include "tpoolnt.h"
 
 PTP_CLEANUP_GROUP WINAPI CreateThreadpoolCleanupGroup(void)
 {
-    struct tp_group *group;
-    NTSTATUS status;
+    TP_CLEANUP_GROUP *group;
 
-    if ((status = group_create(&group)))
-    {
-        set_last_status(status);
+    if (!set_ntstatus(TpAllocCleanupGroup(&group)))
         return NULL;
-    }
-    return (PTP_CLEANUP_GROUP)group;
+    return group;
 }
 
 VOID WINAPI CloseThreadpoolCleanupGroupMembers(PTP_CLEANUP_GROUP group, BOOL cancel_pending,
                                                PVOID context)
 {
-    group_release_members(checked_group(group, __func__), cancel_pending, context);
+    TpReleaseCleanupGroupMembers(group, cancel_pending, context);
 }
 
 VOID WINAPI CloseThreadpoolCleanupGroup(PTP_CLEANUP_GROUP group)
 {
-    group_release(checked_group(group, __func__));
+    TpReleaseCleanupGroup(group);
 }

@@ -1,12 +1,13 @@
-/* Layer 3, Win32 names: I/O completion objects. */
+/* Layer 3, Win32 names: I/O completion objects, over the ntdll names. */
 
 #include "api.h"
 #include "tpool.h"
+#include "tpoolnt.h"
 
-/* Layer 2 calls back with the NT status block; the application gets the
+/* The ntdll callback gets the NT status block; the application gets the
  * Win32 error, as kernelbase's wrapper gives it. */
 static void WINAPI io_callback_win32(PTP_CALLBACK_INSTANCE instance, void *context, void *overlapped,
-                                     struct tp_io_status *status, PTP_IO io)
+                                     IO_STATUS_BLOCK *status, PTP_IO io)
 {
     PTP_WIN32_IO_CALLBACK callback = (PTP_WIN32_IO_CALLBACK)((struct tp_io *)io)->win32_callback;
 
@@ -17,37 +18,33 @@ static void WINAPI io_callback_win32(PTP_CALLBACK_INSTANCE instance, void *conte
 PTP_IO WINAPI CreateThreadpoolIo(HANDLE handle, PTP_WIN32_IO_CALLBACK callback, PVOID context,
                                  PTP_CALLBACK_ENVIRON environment)
 {
-    struct tp_io *io;
-    NTSTATUS status;
+    TP_IO *io;
 
-    if ((status = io_create(&io, handle, io_callback_win32, context, environment)))
-    {
-        set_last_status(status);
+    if (!set_ntstatus(TpAllocIoCompletion(&io, handle, io_callback_win32, context, environment)))
         return NULL;
-    }
     /* no callback can run before the application starts an operation */
-    io->win32_callback = (void *)callback;
-    return (PTP_IO)io;
+    ((struct tp_io *)io)->win32_callback = (void *)callback;
+    return io;
 }
 
 VOID WINAPI StartThreadpoolIo(PTP_IO io)
 {
-    io_start(checked_io(io, __func__));
+    TpStartAsyncIoOperation(io);
 }
 
 VOID WINAPI CancelThreadpoolIo(PTP_IO io)
 {
-    io_cancel(checked_io(io, __func__));
+    TpCancelAsyncIoOperation(io);
 }
 
 VOID WINAPI WaitForThreadpoolIoCallbacks(PTP_IO io, BOOL cancel_pending)
 {
-    io_wait(checked_io(io, __func__), cancel_pending);
+    TpWaitForIoCompletion(io, cancel_pending);
 }
 
 VOID WINAPI CloseThreadpoolIo(PTP_IO io)
 {
-    object_close(&checked_io(io, __func__)->object);
+    TpReleaseIoCompletion(io);
 }
 
 #ifndef _WIN32

@@ -1,51 +1,38 @@
-/* Layer 3, Win32 names: pools. */
+/* Layer 3, Win32 names: pools, over the ntdll names. */
 
 #include "api.h"
+#include "tpoolnt.h"
 
 PTP_POOL WINAPI CreateThreadpool(PVOID reserved)
 {
-    struct tp_pool *pool;
-    NTSTATUS status;
+    TP_POOL *pool;
 
-    if ((status = pool_create(&pool)))
-    {
-        set_last_status(status);
+    if (!set_ntstatus(TpAllocPool(&pool, reserved)))
         return NULL;
-    }
-    return (PTP_POOL)pool;
+    return pool;
 }
 
 VOID WINAPI CloseThreadpool(PTP_POOL pool)
 {
-    pool_release(checked_pool(pool, __func__));
+    TpReleasePool(pool);
 }
 
 VOID WINAPI SetThreadpoolThreadMaximum(PTP_POOL pool, DWORD max)
 {
-    pool_set_max_workers(checked_pool(pool, __func__), max);
+    TpSetPoolMaxThreads(pool, max);
 }
 
 BOOL WINAPI SetThreadpoolThreadMinimum(PTP_POOL pool, DWORD min)
 {
-    NTSTATUS status;
-
-    if ((status = pool_set_min_workers(checked_pool(pool, __func__), min)))
-        return set_last_status(status);
-    return TRUE;
+    return set_ntstatus(TpSetPoolMinThreads(pool, min));
 }
 
 BOOL WINAPI SetThreadpoolStackInformation(PTP_POOL pool, PTP_POOL_STACK_INFORMATION info)
 {
-    pool_set_stack(checked_pool(pool, __func__), info->StackReserve, info->StackCommit);
-    return TRUE;
+    return set_ntstatus(TpSetPoolStackInformation(pool, info));
 }
 
 BOOL WINAPI QueryThreadpoolStackInformation(PTP_POOL pool, PTP_POOL_STACK_INFORMATION info)
 {
-    SIZE_T reserve, commit;
-
-    pool_query_stack(checked_pool(pool, __func__), &reserve, &commit);
-    info->StackReserve = reserve;
-    info->StackCommit = commit;
-    return TRUE;
+    return set_ntstatus(TpQueryPoolStackInformation(pool, info));
 }

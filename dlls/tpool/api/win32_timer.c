@@ -1,51 +1,43 @@
-/* Layer 3, Win32 names: timer objects. */
+/* Layer 3, Win32 names: timer objects, over the ntdll names. */
 
 #include "api.h"
+#include "tpoolnt.h"
 
 PTP_TIMER WINAPI CreateThreadpoolTimer(PTP_TIMER_CALLBACK callback, PVOID context,
                                        PTP_CALLBACK_ENVIRON environment)
 {
-    struct tp_object *timer;
-    NTSTATUS status;
+    TP_TIMER *timer;
 
-    if ((status = timer_create(&timer, callback, context, environment)))
-    {
-        set_last_status(status);
+    if (!set_ntstatus(TpAllocTimer(&timer, callback, context, environment)))
         return NULL;
-    }
-    return (PTP_TIMER)timer;
-}
-
-static BOOL timer_set_checked(PTP_TIMER timer, PFILETIME due, DWORD period, DWORD window,
-                              const char *function)
-{
-    struct tp_object *object = checked_timer(timer, function);
-    LONGLONG storage;
-
-    return timer_set(object, filetime_to_due(due, &storage), period, window);
+    return timer;
 }
 
 BOOL WINAPI SetThreadpoolTimerEx(PTP_TIMER timer, PFILETIME due, DWORD period, DWORD window)
 {
-    return timer_set_checked(timer, due, period, window, __func__);
+    LARGE_INTEGER storage;
+
+    return TpSetTimerEx(timer, filetime_to_large_integer(due, &storage), period, window);
 }
 
 VOID WINAPI SetThreadpoolTimer(PTP_TIMER timer, PFILETIME due, DWORD period, DWORD window)
 {
-    timer_set_checked(timer, due, period, window, __func__);
+    LARGE_INTEGER storage;
+
+    TpSetTimer(timer, filetime_to_large_integer(due, &storage), period, window);
 }
 
 BOOL WINAPI IsThreadpoolTimerSet(PTP_TIMER timer)
 {
-    return timer_is_set(checked_timer(timer, __func__));
+    return TpIsTimerSet(timer);
 }
 
 VOID WINAPI WaitForThreadpoolTimerCallbacks(PTP_TIMER timer, BOOL cancel_pending)
 {
-    object_wait(checked_timer(timer, __func__), cancel_pending);
+    TpWaitForTimer(timer, cancel_pending);
 }
 
 VOID WINAPI CloseThreadpoolTimer(PTP_TIMER timer)
 {
-    object_close(checked_timer(timer, __func__));
+    TpReleaseTimer(timer);
 }

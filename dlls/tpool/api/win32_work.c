@@ -1,42 +1,36 @@
-/* Layer 3, Win32 names: work objects and simple callbacks. */
+/* Layer 3, Win32 names: work objects and simple callbacks, over the ntdll
+ * names. */
 
 #include "api.h"
+#include "tpoolnt.h"
 
 PTP_WORK WINAPI CreateThreadpoolWork(PTP_WORK_CALLBACK callback, PVOID context,
                                      PTP_CALLBACK_ENVIRON environment)
 {
-    struct tp_object *work;
-    NTSTATUS status;
+    TP_WORK *work;
 
-    if ((status = work_create(&work, callback, context, environment)))
-    {
-        set_last_status(status);
+    if (!set_ntstatus(TpAllocWork(&work, callback, context, environment)))
         return NULL;
-    }
-    return (PTP_WORK)work;
+    return work;
 }
 
 VOID WINAPI SubmitThreadpoolWork(PTP_WORK work)
 {
-    object_submit(checked_work(work, __func__));
+    TpPostWork(work);
 }
 
 VOID WINAPI WaitForThreadpoolWorkCallbacks(PTP_WORK work, BOOL cancel_pending)
 {
-    object_wait(checked_work(work, __func__), cancel_pending);
+    TpWaitForWork(work, cancel_pending);
 }
 
 VOID WINAPI CloseThreadpoolWork(PTP_WORK work)
 {
-    object_close(checked_work(work, __func__));
+    TpReleaseWork(work);
 }
 
 BOOL WINAPI TrySubmitThreadpoolCallback(PTP_SIMPLE_CALLBACK callback, PVOID context,
                                         PTP_CALLBACK_ENVIRON environment)
 {
-    NTSTATUS status;
-
-    if ((status = simple_submit(callback, context, environment)))
-        return set_last_status(status);
-    return TRUE;
+    return set_ntstatus(TpSimpleTryPost(callback, context, environment));
 }

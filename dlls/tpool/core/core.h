@@ -231,7 +231,9 @@ struct tp_worker
 NTSTATUS worker_start(struct tp_pool *pool);
 /* The instance of the callback running on this thread, or NULL. */
 struct tp_instance *instance_current(void);
-BOOL instance_may_run_long(struct tp_instance *instance);
+/* STATUS_TOO_MANY_THREADS when no thread can be added for the pool's
+ * other callbacks, STATUS_UNSUCCESSFUL from another thread (as Wine). */
+NTSTATUS instance_may_run_long(struct tp_instance *instance);
 void instance_disassociate(struct tp_instance *instance);
 /* Performs the registered actions in a fixed order: leave the critical
  * section, release the mutex, release the semaphore, set the event, free
@@ -277,6 +279,9 @@ struct tp_object
     BOOL group_member;
     void *callback;
     void *context;
+    /* Called with the context once the object is freed: none of its
+     * callbacks runs or can run any more (the legacy API's deletes). */
+    void (*freed)(void *context);
 };
 
 NTSTATUS object_create(struct tp_object **object, SIZE_T size, ULONG tag,
@@ -298,6 +303,9 @@ void object_close(struct tp_object *object);
 /* Waits until no callback is pending or running (the caller's own
  * callback excluded); with cancel, pending callbacks are dropped first. */
 void object_wait(struct tp_object *object, BOOL cancel_pending);
+/* Callbacks pending or running, disassociated ones included; the caller's
+ * own callback of this object counts only if count_self. */
+ULONG object_outstanding(struct tp_object *object, BOOL count_self);
 /* Runs one pending callback; called by a worker that removed the packet. */
 void object_dispatch(struct tp_worker *worker, struct port_packet *packet);
 void object_callback_done(struct tp_object *object);
@@ -340,6 +348,10 @@ NTSTATUS timer_create(struct tp_object **timer, PTP_TIMER_CALLBACK callback, voi
 /* due NULL disarms.  TRUE if an armed expiry was recalled. */
 BOOL timer_set(struct tp_object *timer, const LONGLONG *due, DWORD period, DWORD window);
 BOOL timer_is_set(struct tp_object *timer);
+/* From now on the callbacks of expiries run on the worker that expires the
+ * timer, as on a timer thread (WT_EXECUTEINTIMERTHREAD); a due time of 0
+ * still queues its callback. */
+void timer_expire_inline(struct tp_object *timer);
 
 /* ---- Waits --------------------------------------------------------------- */
 
@@ -384,6 +396,7 @@ struct tp_io
     ULONG started;               /* operations started and not completed */
     ULONG skipped;               /* started ones a cancelling wait gave up */
     BOOL closed;                 /* the application closed it */
+    BOOL unaccounted;            /* every completion runs a callback (io_create_unaccounted) */
     struct tp_io_completion *queue;  /* ring of completions waiting for callbacks */
     ULONG queue_head;
     ULONG queue_count;
@@ -394,6 +407,12 @@ struct tp_io
  * The object is also a struct tp_object: close it with object_close(). */
 NTSTATUS io_create(struct tp_io **io, HANDLE handle, tp_io_callback callback, void *context,
                    const TP_CALLBACK_ENVIRON *environment);
+/* BindIoCompletionCallback's kind: no handle at first, any number bound
+ * with io_bind() for their lifetime, every completion on them runs a
+ * callback (nothing is started or cancelled), never closed. */
+NTSTATUS io_create_unaccounted(struct tp_io **io, tp_io_callback callback, void *context,
+                               const TP_CALLBACK_ENVIRON *environment);
+NTSTATUS io_bind(struct tp_io *io, HANDLE handle);
 void io_start(struct tp_io *io);
 void io_cancel(struct tp_io *io);
 void io_wait(struct tp_io *io, BOOL cancel_pending);

@@ -10,20 +10,20 @@ struct tp_instance *instance_current(void)
 
 /* The thread stops counting against the concurrency target, as if it had
  * blocked, so the port can release or the pool start another worker. */
-BOOL instance_may_run_long(struct tp_instance *instance)
+NTSTATUS instance_may_run_long(struct tp_instance *instance)
 {
     struct tp_pool *pool = instance->object->env.pool;
 
     if (instance->thread_id != thread_current_id())
-        return FALSE;
+        return STATUS_UNSUCCESSFUL;
     if (!instance->may_run_long)
     {
         instance->may_run_long = TRUE;
         thread_blocking_begin();
     }
     if (port_waiting(&pool->port) || atomic_load(&pool->num_starting))
-        return TRUE;
-    return pool_grow(pool) == STATUS_SUCCESS;
+        return STATUS_SUCCESS;
+    return pool_grow(pool);
 }
 
 void instance_disassociate(struct tp_instance *instance)

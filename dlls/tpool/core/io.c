@@ -192,6 +192,26 @@ static const struct tp_object_ops io_ops =
 
 /* ---- Completions ---------------------------------------------------------- */
 
+/* An unaccounted object queues a callback for every completion; a ring
+ * that cannot grow is retried, as below. */
+static void io_notify_unaccounted(struct tp_io *io, OVERLAPPED *overlapped, NTSTATUS status,
+                                  ULONG_PTR information)
+{
+    BOOL post;
+
+    lock_acquire(&io->object.lock);
+    while (!queue_push(io, overlapped, status, information))
+    {
+        lock_release(&io->object.lock);
+        clock_sleep_until(clock_monotonic() + TICKS_PER_MS);
+        lock_acquire(&io->object.lock);
+    }
+    post = object_add_pending(&io->object);
+    lock_release(&io->object.lock);
+    if (post)
+        object_post(&io->object);
+}
+
 /* Called by the io_port for every completion on a bound handle.  When the
  * ring cannot grow, the completion is retried rather than lost: this holds
  * up the port (natively, the completing thread) until memory is back. */
@@ -200,6 +220,11 @@ static void io_notify(void *key, OVERLAPPED *overlapped, NTSTATUS status, ULONG_
     struct tp_io *io = key;
     BOOL post = FALSE, release, unbind;
 
+    if (io->unaccounted)
+    {
+        io_notify_unaccounted(io, overlapped, status, information);
+        return;
+    }
     for (;;)
     {
         lock_acquire(&io->object.lock);
@@ -261,11 +286,11 @@ void io_pool_free(struct tp_pool *pool)
 
 /* ---- Operations ----------------------------------------------------------- */
 
-NTSTATUS io_create(struct tp_io **out, HANDLE handle, tp_io_callback callback, void *context,
-                   const TP_CALLBACK_ENVIRON *environment)
+/* An object with its ring, bound to nothing yet. */
+static NTSTATUS io_alloc(struct tp_io **out, tp_io_callback callback, void *context,
+                         const TP_CALLBACK_ENVIRON *environment)
 {
     struct tp_object *object;
-    struct io_port *port;
     struct tp_io *io;
     NTSTATUS status;
 
@@ -275,17 +300,60 @@ NTSTATUS io_create(struct tp_io **out, HANDLE handle, tp_io_callback callback, v
     io = io_from_object(object);
     io->queue_size = IO_QUEUE_INITIAL_SIZE;
     if (!(io->queue = mem_alloc(io->queue_size * sizeof(*io->queue))))
-        status = STATUS_NO_MEMORY;
-    else if (!(status = pool_io_port(object->env.pool, &port)) &&
-             !(status = io_port_bind(port, handle, io)))
+    {
+        object_release(object);
+        return STATUS_NO_MEMORY;
+    }
+    *out = io;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS io_create(struct tp_io **out, HANDLE handle, tp_io_callback callback, void *context,
+                   const TP_CALLBACK_ENVIRON *environment)
+{
+    struct io_port *port;
+    struct tp_io *io;
+    NTSTATUS status;
+
+    if ((status = io_alloc(&io, callback, context, environment)))
+        return status;
+    if (!(status = pool_io_port(io->object.env.pool, &port)) &&
+        !(status = io_port_bind(port, handle, io)))
         io->handle = handle;
     if (status)
     {
-        object_release(object);
+        object_release(&io->object);
         return status;
     }
     *out = io;
     return STATUS_SUCCESS;
+}
+
+NTSTATUS io_create_unaccounted(struct tp_io **out, tp_io_callback callback, void *context,
+                               const TP_CALLBACK_ENVIRON *environment)
+{
+    NTSTATUS status;
+
+    if ((status = io_alloc(out, callback, context, environment)))
+        return status;
+    (*out)->unaccounted = TRUE;
+    return STATUS_SUCCESS;
+}
+
+/* Natively the binding ends when the handle is closed, so that its value
+ * can be bound again once it names another object. */
+NTSTATUS io_bind(struct tp_io *io, HANDLE handle)
+{
+    struct io_port *port;
+    NTSTATUS status;
+
+    if ((status = pool_io_port(io->object.env.pool, &port)))
+        return status;
+#ifdef _WIN32
+    return io_port_bind(port, handle, io);
+#else
+    return io_port_bind_until_closed(port, handle, io);
+#endif
 }
 
 void io_start(struct tp_io *io)

@@ -72,6 +72,9 @@ BOOL object_try_addref(struct tp_object *object)
 
 void object_release(struct tp_object *object)
 {
+    void (*freed)(void *context) = object->freed;
+    void *context = object->context;
+
     if (atomic_fetch_sub_explicit(&object->refs, 1, memory_order_acq_rel) != 1)
         return;
     if (object->env.group)
@@ -81,6 +84,8 @@ void object_release(struct tp_object *object)
     object->tag = TP_TAG_FREED;
     env_release(&object->env);
     mem_free(object);
+    if (freed)
+        freed(context);
 }
 
 BOOL object_take_app_reference(struct tp_object *object)
@@ -217,6 +222,19 @@ void object_wait_all(struct tp_object *object)
     lock_release(&object->lock);
 }
 
+ULONG object_outstanding(struct tp_object *object, BOOL count_self)
+{
+    struct tp_instance *instance = instance_current();
+    ULONG count;
+
+    lock_acquire(&object->lock);
+    count = object->pending + object->executing;
+    lock_release(&object->lock);
+    if (!count_self && instance && instance->object == object)
+        count--;
+    return count;
+}
+
 /* Under the object lock: TRUE if waiters must be woken after unlocking. */
 static BOOL object_signal_waiters(struct tp_object *object)
 {
@@ -330,6 +348,8 @@ void object_dispatch(struct tp_worker *worker, struct port_packet *packet)
         object_release(object);
         return;
     }
+    /* back on the port before the callback runs: the object's other
+     * pending callbacks may run concurrently on other workers */
     if (repost)
         object_post(object);
     object_run(worker, object);

@@ -20,6 +20,7 @@ struct tp_timer
     LONGLONG window;             /* in 100 ns */
     LONGLONG start;              /* the armed window's start, in the entry's clock */
     ULONG generation;            /* bumped by every set and by close */
+    BOOL expire_inline;          /* the expiring worker runs the callbacks */
 };
 
 static struct tp_timer *timer_from_object(struct tp_object *object)
@@ -52,6 +53,18 @@ static LONGLONG timer_next_start(struct tp_timer *timer)
     return next;
 }
 
+/* The worker expiring timers runs the callback it owns the packet for,
+ * as a timer thread would; other timers wait until it is done. */
+static void timer_run_inline(struct tp_timer *timer)
+{
+    struct tp_worker *worker = thread_state_current()->slot;
+
+    if (worker && !worker->instance)
+        object_dispatch(worker, &timer->object.packet);
+    else
+        object_post(&timer->object);
+}
+
 static void timer_expire(struct timer_entry *entry)
 {
     struct tp_timer *timer = CONTAINING_RECORD(entry, struct tp_timer, entry);
@@ -65,10 +78,12 @@ static void timer_expire(struct timer_entry *entry)
         nudge = timer_arm(timer, entry->clock);
     }
     lock_release(&timer->object.lock);
-    if (post)
+    if (post && !timer->expire_inline)
         object_post(&timer->object);
     if (nudge)
         timer_nudge(timer->object.env.pool);
+    if (post && timer->expire_inline)
+        timer_run_inline(timer);
 }
 
 /* Under the object lock: disarms; TRUE if an expiry was recalled. */
@@ -140,6 +155,11 @@ BOOL timer_set(struct tp_object *object, const LONGLONG *due, DWORD period, DWOR
     if (nudge)
         timer_nudge(object->env.pool);
     return recalled;
+}
+
+void timer_expire_inline(struct tp_object *object)
+{
+    timer_from_object(object)->expire_inline = TRUE;
 }
 
 BOOL timer_is_set(struct tp_object *object)

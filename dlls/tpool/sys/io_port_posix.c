@@ -3,9 +3,9 @@
  * bound handle to its port and key; whoever completes an operation calls
  * io_complete(), which finds the binding and calls notify on its own thread.
  *
- * Natively nothing tells tpool when a handle is closed, so a binding ends
- * with io_port_unbind() (its owner expects no more completions) or with
- * its port, not with the handle.
+ * A binding ends with io_port_unbind() (its owner expects no more
+ * completions) or with its port; one made until closed also ends when
+ * CloseHandle reports the handle's closing.
  */
 
 #include "sys.h"
@@ -28,10 +28,12 @@ struct binding
     HANDLE handle;
     struct io_port *port;
     void *key;
+    BOOL until_closed;
 };
 
 static struct lock bindings_lock = LOCK_INIT;
 static struct binding *buckets[BINDING_BUCKETS];
+static atomic_int bindings_until_closed;   /* so that CloseHandle rarely locks */
 
 static struct binding **bucket_of(HANDLE handle)
 {
@@ -57,6 +59,8 @@ static void binding_remove(struct binding **link)
 
     *link = binding->next;
     list_remove(&binding->port_entry);
+    if (binding->until_closed)
+        atomic_fetch_sub(&bindings_until_closed, 1);
     mem_free(binding);
 }
 
@@ -72,7 +76,7 @@ NTSTATUS io_port_create(struct io_port **out, io_port_notify notify)
     return STATUS_SUCCESS;
 }
 
-NTSTATUS io_port_bind(struct io_port *port, HANDLE handle, void *key)
+static NTSTATUS binding_add(struct io_port *port, HANDLE handle, void *key, BOOL until_closed)
 {
     struct binding *binding, **link;
     NTSTATUS status = STATUS_SUCCESS;
@@ -84,6 +88,7 @@ NTSTATUS io_port_bind(struct io_port *port, HANDLE handle, void *key)
     binding->handle = handle;
     binding->port = port;
     binding->key = key;
+    binding->until_closed = until_closed;
 
     lock_acquire(&bindings_lock);
     if (*(link = binding_find(handle)))
@@ -92,11 +97,35 @@ NTSTATUS io_port_bind(struct io_port *port, HANDLE handle, void *key)
     {
         *link = binding;
         list_add_tail(&port->bindings, &binding->port_entry);
+        if (until_closed)
+            atomic_fetch_add(&bindings_until_closed, 1);
     }
     lock_release(&bindings_lock);
     if (status)
         mem_free(binding);
     return status;
+}
+
+NTSTATUS io_port_bind(struct io_port *port, HANDLE handle, void *key)
+{
+    return binding_add(port, handle, key, FALSE);
+}
+
+NTSTATUS io_port_bind_until_closed(struct io_port *port, HANDLE handle, void *key)
+{
+    return binding_add(port, handle, key, TRUE);
+}
+
+void io_port_handle_closed(HANDLE handle)
+{
+    struct binding **link;
+
+    if (!atomic_load(&bindings_until_closed))
+        return;
+    lock_acquire(&bindings_lock);
+    if (*(link = binding_find(handle)) && (*link)->until_closed)
+        binding_remove(link);
+    lock_release(&bindings_lock);
 }
 
 void io_port_unbind(struct io_port *port, HANDLE handle, void *key)

@@ -13,15 +13,6 @@
 
 #define LOCK_SPIN_COUNT 100
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__) || defined(__arm__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 static int lock_try_spin(struct lock *lock)
 {
     int spin, expected;

@@ -22,15 +22,6 @@
 #define NO_DEBUG_INFO           ((PRTL_CRITICAL_SECTION_DEBUG)(LONG_PTR)-1)
 #define SPIN_COUNT_FLAGS        0x80000000  /* "preallocate the event" of old Windows */
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__) || defined(__arm__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 static HANDLE current_owner(void)
 {
     return (HANDLE)(ULONG_PTR)GetCurrentThreadId();

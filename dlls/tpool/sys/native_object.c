@@ -188,6 +188,8 @@ BOOL WINAPI CloseHandle(HANDLE handle)
         SetLastError(ERROR_INVALID_HANDLE);
         return FALSE;
     }
+    /* before the value can name another object */
+    io_port_handle_closed(handle);
     object_release(obj);
     object_release(obj);  /* the handle's reference */
     return TRUE;

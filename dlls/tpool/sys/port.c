@@ -2,7 +2,7 @@
  * Completion port emulation.
  *
  * Waiting threads push a block on their own stack onto the port's waiter
- * stack and sleep on its `handed` word.  Whoever makes a packet available
+ * stack and wait on its `state` word.  Whoever makes a packet available
  * to a waiter (a poster, or a running thread that stops counting) pops the
  * most recent waiter, moves the packets into its block and counts it as
  * running, all under the port lock, then marks and wakes it after dropping
@@ -15,10 +15,21 @@
 
 #include "sys.h"
 
+/* A waiter spins a little before it sleeps: a packet that comes meanwhile
+ * costs no wake-up system call on either side. */
+#define WAITER_SPINS 100
+
+enum waiter_state
+{
+    WAITER_SPINNING,
+    WAITER_SLEEPING,
+    WAITER_HANDED,      /* set once the hander is done with the block */
+};
+
 struct port_waiter
 {
     struct list entry;              /* in port->waiters, then in a wake list */
-    atomic_int handed;              /* set once the hander is done with the block */
+    atomic_int state;               /* enum waiter_state */
     int counts;                     /* counts as running once handed packets */
     ULONG max;
     ULONG count;                    /* packets handed, under the port lock */
@@ -96,8 +107,8 @@ static void wake_waiters(struct list *woken)
     {
         next = entry->next;
         waiter = LIST_ENTRY(entry, struct port_waiter, entry);
-        atomic_store_explicit(&waiter->handed, 1, memory_order_release);
-        futex_wake_one(&waiter->handed);
+        if (atomic_exchange(&waiter->state, WAITER_HANDED) == WAITER_SLEEPING)
+            futex_wake_one(&waiter->state);
     }
 }
 
@@ -138,11 +149,26 @@ enum port_post_result port_post(struct port *port, struct port_packet *packet)
     return result;
 }
 
+static BOOL waiter_spin(struct port_waiter *waiter)
+{
+    int expected = WAITER_SPINNING, i;
+
+    for (i = 0; i < WAITER_SPINS; i++)
+    {
+        if (atomic_load_explicit(&waiter->state, memory_order_acquire) == WAITER_HANDED)
+            return TRUE;
+        cpu_relax();
+    }
+    return !atomic_compare_exchange_strong(&waiter->state, &expected, WAITER_SLEEPING);
+}
+
 static BOOL wait_until_handed(struct port *port, struct port_waiter *waiter, LONGLONG deadline)
 {
-    while (!atomic_load_explicit(&waiter->handed, memory_order_acquire))
+    if (waiter_spin(waiter))
+        return TRUE;
+    while (atomic_load_explicit(&waiter->state, memory_order_acquire) != WAITER_HANDED)
     {
-        if (futex_wait(&waiter->handed, 0, deadline) != STATUS_TIMEOUT) continue;
+        if (futex_wait(&waiter->state, WAITER_SLEEPING, deadline) != STATUS_TIMEOUT) continue;
 
         lock_acquire(&port->lock);
         if (!waiter->count)
@@ -194,7 +220,7 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
         lock_release(&port->lock);
         return 0;
     }
-    atomic_init(&waiter.handed, 0);
+    atomic_init(&waiter.state, WAITER_SPINNING);
     waiter.counts = counts;
     waiter.max = max;
     waiter.count = 0;

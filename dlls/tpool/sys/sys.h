@@ -83,6 +83,16 @@ NTSTATUS futex_wait(atomic_int *addr, int expected, LONGLONG deadline);
 void futex_wake_one(atomic_int *addr);
 void futex_wake_all(atomic_int *addr);
 
+/* One step of a spin-wait loop. */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /* ---- Lock ------------------------------------------------------------- */
 
 /* A mutex over futex_wait: spins briefly, then sleeps.  Not recursive. */
@@ -315,6 +325,10 @@ NTSTATUS io_complete(HANDLE handle, OVERLAPPED *overlapped, NTSTATUS status, ULO
  * the binding when it expects no more completions, and the handle may then
  * be bound again.  Does nothing if the handle is bound with another key. */
 void io_port_unbind(struct io_port *port, HANDLE handle, void *key);
+/* A binding that lasts until CloseHandle reports the handle's closing, as
+ * Windows binds a file for its lifetime (BindIoCompletionCallback). */
+NTSTATUS io_port_bind_until_closed(struct io_port *port, HANDLE handle, void *key);
+void io_port_handle_closed(HANDLE handle);
 #endif
 
 /* ---- Completion actions and exceptions ------------------------------------ */
@@ -336,6 +350,14 @@ void exception_raise(NTSTATUS status, const char *what);
 /* exception_raise with the exception's parameters (ExceptionInformation in
  * the DLL; natively printed after the status). */
 void exception_raise_with(NTSTATUS status, const char *what, ULONG count, const ULONG_PTR *parameters);
+
+/* WT_TRANSFER_IMPERSONATION: the calling thread's impersonation token, or
+ * NULL when it impersonates nobody (always natively, where there is no
+ * impersonation), put on a worker for a callback and taken off after. */
+NTSTATUS impersonation_capture(HANDLE *token);
+void impersonation_apply(HANDLE token);
+void impersonation_revert(void);
+void impersonation_free(HANDLE token);
 
 /* Whether the handle names a mutex (in the DLL a system call: cache it). */
 BOOL handle_is_mutex(HANDLE handle);

@@ -13,7 +13,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 struct thread_start_context
@@ -76,9 +75,10 @@ NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_
     return STATUS_SUCCESS;
 }
 
+/* The same cached id as GetCurrentThreadId (a system call otherwise). */
 DWORD thread_current_id(void)
 {
-    return (DWORD)syscall(SYS_gettid);
+    return GetCurrentThreadId();
 }
 
 void thread_yield(void)

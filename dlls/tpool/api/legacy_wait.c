@@ -1,0 +1,153 @@
+/*
+ * Layer 3, legacy pool: registered waits (RegisterWaitForSingleObject,
+ * RtlRegisterWait) over the core's wait objects in the default pool.
+ *
+ * The core's waits are one-shot; a registered wait without
+ * WT_EXECUTEONLYONCE is armed again, timeout restarted, as each of its
+ * callbacks starts, so a signal that comes during a callback gets a
+ * callback of its own.  WT_EXECUTEINWAITTHREAD and WT_EXECUTEINIOTHREAD
+ * callbacks run on the persistent worker: tpool's wait threads only wait
+ * (natively there are none), and that worker is one thread, running one
+ * callback at a time and waiting alertably in between, as a wait thread.
+ */
+
+#include "legacy.h"
+
+#define WAIT_PERSISTENT_FLAGS (LEGACY_PERSISTENT_FLAGS | WT_EXECUTEINWAITTHREAD | WT_EXECUTEINIOTHREAD)
+
+struct legacy_wait
+{
+    struct legacy_object base;   /* first: freed with it */
+    HANDLE handle;
+    ULONG milliseconds;
+};
+
+static struct legacy_wait *wait_from_handle(HANDLE handle)
+{
+    struct legacy_wait *wait = handle;
+
+    if (!wait || wait->base.tag != LEGACY_TAG_WAIT)
+        return NULL;
+    return wait;
+}
+
+/* Under base.lock, unless deleted. */
+static void wait_arm(struct legacy_wait *wait)
+{
+    LONGLONG timeout = -(LONGLONG)wait->milliseconds * TICKS_PER_MS;
+
+    wait_set(wait->base.object, wait->handle, wait->milliseconds == INFINITE ? NULL : &timeout);
+}
+
+static void WINAPI wait_callback(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WAIT core,
+                                 TP_WAIT_RESULT result)
+{
+    struct legacy_wait *wait = context;
+
+    if (!(wait->base.flags & WT_EXECUTEONLYONCE))
+    {
+        lock_acquire(&wait->base.lock);
+        if (!wait->base.deleted)
+            wait_arm(wait);
+        lock_release(&wait->base.lock);
+    }
+    legacy_object_run(&wait->base, result == WAIT_TIMEOUT);
+}
+
+static void wait_freed(void *context)
+{
+    legacy_object_finish(context);
+}
+
+/* The handle is stored in *out before the wait is armed: a callback may
+ * run at once and unregister it. */
+NTSTATUS WINAPI RtlRegisterWait(PHANDLE out, HANDLE handle, RTL_WAITORTIMERCALLBACKFUNC callback,
+                                PVOID context, ULONG milliseconds, ULONG flags)
+{
+    TP_CALLBACK_ENVIRON environment;
+    struct legacy_wait *wait;
+    NTSTATUS status;
+
+    if (!handle)
+        return STATUS_INVALID_HANDLE;
+    if (!out || !callback)
+        return STATUS_INVALID_PARAMETER;
+    if (!(wait = mem_alloc(sizeof(*wait))))
+        return STATUS_NO_MEMORY;
+    if ((status = legacy_object_init(&wait->base, LEGACY_TAG_WAIT, callback, context, flags)))
+    {
+        mem_free(wait);
+        return status;
+    }
+    legacy_environment(&environment, flags, WAIT_PERSISTENT_FLAGS);
+    if ((status = wait_create(&wait->base.object, wait_callback, wait, &environment)))
+    {
+        legacy_object_abandon(&wait->base);
+        return status;
+    }
+    wait->base.object->freed = wait_freed;
+    wait->handle = handle;
+    wait->milliseconds = milliseconds;
+    *out = wait;
+
+    lock_acquire(&wait->base.lock);
+    wait_arm(wait);
+    lock_release(&wait->base.lock);
+    return STATUS_SUCCESS;
+}
+
+/* Unregistering from one of the wait's own callbacks does not count that
+ * callback (Windows succeeds there; Wine reports STATUS_PENDING). */
+NTSTATUS WINAPI RtlDeregisterWaitEx(HANDLE handle, HANDLE event)
+{
+    struct legacy_wait *wait = wait_from_handle(handle);
+    BOOL deleted;
+
+    if (!wait)
+        return STATUS_INVALID_HANDLE;
+    lock_acquire(&wait->base.lock);
+    if (!(deleted = wait->base.deleted))
+    {
+        wait->base.deleted = TRUE;
+        wait_set(wait->base.object, NULL, NULL);
+    }
+    lock_release(&wait->base.lock);
+    if (deleted)
+        return STATUS_INVALID_HANDLE;
+    return legacy_object_delete(&wait->base, event, FALSE);
+}
+
+NTSTATUS WINAPI RtlDeregisterWait(HANDLE handle)
+{
+    return RtlDeregisterWaitEx(handle, NULL);
+}
+
+BOOL WINAPI RegisterWaitForSingleObject(PHANDLE out, HANDLE handle, WAITORTIMERCALLBACK callback,
+                                        PVOID context, ULONG milliseconds, ULONG flags)
+{
+    return legacy_result(RtlRegisterWait(out, handle, callback, context, milliseconds, flags));
+}
+
+HANDLE WINAPI RegisterWaitForSingleObjectEx(HANDLE handle, WAITORTIMERCALLBACK callback, PVOID context,
+                                            ULONG milliseconds, ULONG flags)
+{
+    HANDLE wait;
+    NTSTATUS status;
+
+    if ((status = RtlRegisterWait(&wait, handle, callback, context, milliseconds, flags)))
+    {
+        set_last_status(status);
+        return NULL;
+    }
+    return wait;
+}
+
+BOOL WINAPI UnregisterWait(HANDLE wait)
+{
+    return legacy_result(RtlDeregisterWaitEx(wait, NULL));
+}
+
+BOOL WINAPI UnregisterWaitEx(HANDLE wait, HANDLE event)
+{
+    return legacy_result(RtlDeregisterWaitEx(wait, event));
+}
