@@ -13,6 +13,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "tpoolnt.h"
+
 #ifndef _WIN32
 #include <errno.h>
 #include <sched.h>
@@ -99,6 +101,17 @@ static int case_closed_work(void)
 
     CloseThreadpoolWork(work);
     SubmitThreadpoolWork(work);
+    return 0;
+}
+
+/* What Windows' TppTimerpValidateTimer raises; no other timer is created. */
+static int case_released_timer_set_ex(void)
+{
+    PTP_TIMER timer;
+
+    TpAllocTimer(&timer, unused_timer, NULL, NULL);
+    TpReleaseTimer(timer);
+    TpSetTimerEx(timer, NULL, 0, 0);
     return 0;
 }
 
@@ -385,6 +398,7 @@ static const struct misuse_case cases[] =
     { "wait_mutex", case_wait_mutex },
     { "wait_ex_mutex_after_event", case_wait_ex_mutex_after_event },
     { "closed_work", case_closed_work },
+    { "released_timer_set_ex", case_released_timer_set_ex },
     { "timer_as_work", case_timer_as_work },
     { "null_work", case_null_work },
     { "null_instance", case_null_instance },
@@ -624,6 +638,11 @@ static void test_closed_work(void **state)
     check_child("closed_work", FALSE, EXCEPTION_INVALID_PARAMETER, NULL);
 }
 
+static void test_released_timer_set_ex(void **state)
+{
+    check_child("released_timer_set_ex", FALSE, EXCEPTION_INVALID_PARAMETER, NULL);
+}
+
 static void test_object_of_another_kind(void **state)
 {
     check_child("timer_as_work", FALSE, EXCEPTION_INVALID_PARAMETER, NULL);
@@ -738,6 +757,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_wait_mutex),
         cmocka_unit_test(test_wait_ex_mutex_after_event),
         cmocka_unit_test(test_closed_work),
+        cmocka_unit_test(test_released_timer_set_ex),
         cmocka_unit_test(test_object_of_another_kind),
         cmocka_unit_test(test_null_objects),
         cmocka_unit_test(test_foreign_pointers),

@@ -55,6 +55,7 @@
 #define ERROR_MR_MID_NOT_FOUND          317
 #define ERROR_INVALID_ADDRESS           487
 #define ERROR_ARITHMETIC_OVERFLOW       534
+#define ERROR_TOO_MANY_THREADS          565
 #define ERROR_ABANDONED_WAIT_0          735
 #define ERROR_ABANDONED_WAIT_63         736
 #define ERROR_USER_APC                  737

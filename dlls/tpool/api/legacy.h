@@ -23,15 +23,6 @@
  * work items have had no I/O threads since Vista). */
 #define LEGACY_PERSISTENT_FLAGS (WT_EXECUTEINPERSISTENTTHREAD | WT_EXECUTEINPERSISTENTIOTHREAD)
 
-/* The kernel32 names: FALSE with the last error for any status but
- * STATUS_SUCCESS, so STATUS_PENDING gives ERROR_IO_PENDING. */
-static inline BOOL legacy_result(NTSTATUS status)
-{
-    if (status)
-        return set_last_status(status);
-    return TRUE;
-}
-
 /* The environment of a callback in the default pool with these WT_ flags,
  * of which the ones in persistent_flags mean the persistent worker. */
 void legacy_environment(TP_CALLBACK_ENVIRON *environment, ULONG flags, ULONG persistent_flags);

@@ -83,6 +83,7 @@ NTSTATUS WINAPI RtlSetIoCompletionCallback(HANDLE handle, PRTL_OVERLAPPED_COMPLE
 
 BOOL WINAPI BindIoCompletionCallback(HANDLE handle, LPOVERLAPPED_COMPLETION_ROUTINE routine, ULONG flags)
 {
-    return legacy_result(RtlSetIoCompletionCallback(handle, (PRTL_OVERLAPPED_COMPLETION_ROUTINE)routine,
-                                                    flags));
+    PRTL_OVERLAPPED_COMPLETION_ROUTINE rtl_routine = (PRTL_OVERLAPPED_COMPLETION_ROUTINE)routine;
+
+    return set_ntstatus(RtlSetIoCompletionCallback(handle, rtl_routine, flags));
 }

@@ -249,7 +249,8 @@ NTSTATUS WINAPI RtlDeleteTimer(HANDLE queue_handle, HANDLE handle, HANDLE event)
 NTSTATUS WINAPI RtlDeleteTimerQueueEx(HANDLE queue_handle, HANDLE event)
 {
     struct legacy_queue *queue = queue_handle ? queue_from_handle(queue_handle) : NULL;
-    HANDLE each = event == INVALID_HANDLE_VALUE ? event : NULL;
+    /* an event is the queue's, set once it is freed */
+    HANDLE timer_event = event == INVALID_HANDLE_VALUE ? event : NULL;
     NTSTATUS status = STATUS_SUCCESS;
     struct legacy_timer *timer;
     struct list *head;
@@ -258,9 +259,11 @@ NTSTATUS WINAPI RtlDeleteTimerQueueEx(HANDLE queue_handle, HANDLE event)
     if (!queue || queue == &default_queue)
         return STATUS_INVALID_HANDLE;
     lock_acquire(&queue->lock);
-    deleted = queue->deleted;
-    queue->deleted = TRUE;
-    queue->completion_event = each ? NULL : event;
+    if (!(deleted = queue->deleted))
+    {
+        queue->deleted = TRUE;
+        queue->completion_event = timer_event ? NULL : event;
+    }
     lock_release(&queue->lock);
     if (deleted)
         return STATUS_INVALID_HANDLE;
@@ -273,7 +276,7 @@ NTSTATUS WINAPI RtlDeleteTimerQueueEx(HANDLE queue_handle, HANDLE event)
         if (!head)
             break;
         timer = LIST_ENTRY(head, struct legacy_timer, entry);
-        if (timer_stop(timer) && legacy_object_delete(&timer->base, each, TRUE))
+        if (timer_stop(timer) && legacy_object_delete(&timer->base, timer_event, TRUE))
             status = STATUS_PENDING;
     }
     queue_release(queue);
@@ -303,27 +306,27 @@ HANDLE WINAPI CreateTimerQueue(void)
 BOOL WINAPI CreateTimerQueueTimer(PHANDLE timer, HANDLE queue, WAITORTIMERCALLBACK callback,
                                   PVOID context, DWORD due, DWORD period, ULONG flags)
 {
-    return legacy_result(RtlCreateTimer(queue, timer, callback, context, due, period, flags));
+    return set_ntstatus(RtlCreateTimer(queue, timer, callback, context, due, period, flags));
 }
 
 BOOL WINAPI ChangeTimerQueueTimer(HANDLE queue, HANDLE timer, ULONG due, ULONG period)
 {
-    return legacy_result(RtlUpdateTimer(queue, timer, due, period));
+    return set_ntstatus(RtlUpdateTimer(queue, timer, due, period));
 }
 
 BOOL WINAPI DeleteTimerQueueTimer(HANDLE queue, HANDLE timer, HANDLE event)
 {
-    return legacy_result(RtlDeleteTimer(queue, timer, event));
+    return set_ntstatus(RtlDeleteTimer(queue, timer, event));
 }
 
 BOOL WINAPI DeleteTimerQueueEx(HANDLE queue, HANDLE event)
 {
-    return legacy_result(RtlDeleteTimerQueueEx(queue, event));
+    return set_ntstatus(RtlDeleteTimerQueueEx(queue, event));
 }
 
 BOOL WINAPI DeleteTimerQueue(HANDLE queue)
 {
-    return legacy_result(RtlDeleteTimerQueueEx(queue, NULL));
+    return set_ntstatus(RtlDeleteTimerQueueEx(queue, NULL));
 }
 
 /* PreferIo asks for an alertable thread: WT_EXECUTEINIOTHREAD. */
@@ -348,5 +351,5 @@ BOOL WINAPI CancelTimerQueueTimer(HANDLE queue, HANDLE timer)
 {
     NTSTATUS status = RtlDeleteTimer(queue, timer, NULL);
 
-    return legacy_result(status == STATUS_PENDING ? STATUS_SUCCESS : status);
+    return set_ntstatus(status == STATUS_PENDING ? STATUS_SUCCESS : status);
 }

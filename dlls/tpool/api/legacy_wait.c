@@ -125,7 +125,7 @@ NTSTATUS WINAPI RtlDeregisterWait(HANDLE handle)
 BOOL WINAPI RegisterWaitForSingleObject(PHANDLE out, HANDLE handle, WAITORTIMERCALLBACK callback,
                                         PVOID context, ULONG milliseconds, ULONG flags)
 {
-    return legacy_result(RtlRegisterWait(out, handle, callback, context, milliseconds, flags));
+    return set_ntstatus(RtlRegisterWait(out, handle, callback, context, milliseconds, flags));
 }
 
 HANDLE WINAPI RegisterWaitForSingleObjectEx(HANDLE handle, WAITORTIMERCALLBACK callback, PVOID context,
@@ -144,10 +144,10 @@ HANDLE WINAPI RegisterWaitForSingleObjectEx(HANDLE handle, WAITORTIMERCALLBACK c
 
 BOOL WINAPI UnregisterWait(HANDLE wait)
 {
-    return legacy_result(RtlDeregisterWaitEx(wait, NULL));
+    return set_ntstatus(RtlDeregisterWaitEx(wait, NULL));
 }
 
 BOOL WINAPI UnregisterWaitEx(HANDLE wait, HANDLE event)
 {
-    return legacy_result(RtlDeregisterWaitEx(wait, event));
+    return set_ntstatus(RtlDeregisterWaitEx(wait, event));
 }

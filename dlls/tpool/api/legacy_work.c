@@ -81,5 +81,5 @@ NTSTATUS WINAPI RtlQueueWorkItem(PRTL_WORK_ITEM_ROUTINE function, PVOID context,
 
 BOOL WINAPI QueueUserWorkItem(LPTHREAD_START_ROUTINE function, PVOID context, ULONG flags)
 {
-    return legacy_result(queue_work_item(NULL, function, context, flags));
+    return set_ntstatus(queue_work_item(NULL, function, context, flags));
 }

@@ -10,6 +10,10 @@
 ULONG WINAPI RtlNtStatusToDosError(NTSTATUS status);
 #endif
 
+#ifndef ERROR_TOO_MANY_THREADS
+#define ERROR_TOO_MANY_THREADS 565  /* missing from mingw-w64's winerror.h */
+#endif
+
 DWORD status_to_win32_error(NTSTATUS status)
 {
     switch (status)
@@ -19,7 +23,7 @@ DWORD status_to_win32_error(NTSTATUS status)
     case STATUS_INSUFFICIENT_RESOURCES: return ERROR_NO_SYSTEM_RESOURCES;
     case STATUS_INVALID_PARAMETER:      return ERROR_INVALID_PARAMETER;
     case STATUS_INVALID_HANDLE:         return ERROR_INVALID_HANDLE;
-    case STATUS_TOO_MANY_THREADS:       return ERROR_MAX_THRDS_REACHED;
+    case STATUS_TOO_MANY_THREADS:       return ERROR_TOO_MANY_THREADS;
     case STATUS_NOT_SUPPORTED:          return ERROR_NOT_SUPPORTED;
     case STATUS_PENDING:                return ERROR_IO_PENDING;
     case STATUS_CANCELLED:              return ERROR_OPERATION_ABORTED;

@@ -226,6 +226,8 @@ struct tp_worker
 {
     struct tp_pool *pool;
     struct tp_instance *instance;   /* callback being run, if any */
+    BOOL expiring;                  /* expiring the pool's timers */
+    struct port_packet *deferred;   /* a packet it queued for itself meanwhile */
 };
 
 NTSTATUS worker_start(struct tp_pool *pool);

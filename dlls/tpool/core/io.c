@@ -23,6 +23,10 @@
  *   arrived; the callbacks of started ones still run.  Natively, where the
  *   binding is the handle value's, a closed object ends its binding as soon
  *   as no started operation is left (skipped ones are then forgotten).
+ *
+ * BindIoCompletionCallback's objects are unaccounted: nothing is started
+ * or cancelled, every completion on any of their handles runs a callback,
+ * and they are never closed.
  */
 
 #include "core.h"

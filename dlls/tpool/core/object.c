@@ -125,11 +125,23 @@ BOOL object_add_pending(struct tp_object *object)
     return TRUE;
 }
 
+/* The first callback a worker queues while it expires timers, it keeps
+ * and runs itself: an expiry wakes no other thread. */
+static BOOL object_defer_to_worker(struct tp_object *object)
+{
+    struct tp_worker *worker = thread_state_current()->slot;
+
+    if (!worker || !worker->expiring || worker->deferred || worker->pool != object->env.pool)
+        return FALSE;
+    worker->deferred = &object->packet;
+    return TRUE;
+}
+
 void object_post(struct tp_object *object)
 {
     if (object->env.persistent)
         persistent_post(object->env.pool, &object->packet);
-    else
+    else if (!object_defer_to_worker(object))
         pool_post(object->env.pool, &object->packet);
 }
 

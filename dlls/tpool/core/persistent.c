@@ -21,7 +21,7 @@ static void persistent_main(void *arg)
 {
     struct tp_pool *pool = arg;
     struct persistent_worker *persistent = pool->persistent;
-    struct tp_worker worker = { pool, NULL };
+    struct tp_worker worker = { pool, NULL, FALSE, NULL };
     struct port_packet *packet;
 
     thread_state_current()->slot = &worker;

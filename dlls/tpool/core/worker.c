@@ -26,10 +26,24 @@ static NTSTATUS worker_park(struct tp_pool *pool, struct port_packet **packet, B
     return status;
 }
 
+static void worker_expire_timers(struct tp_worker *worker)
+{
+    struct port_packet *packet;
+
+    worker->expiring = TRUE;
+    timer_queue_expire(worker->pool);
+    worker->expiring = FALSE;
+    if (!(packet = worker->deferred))
+        return;
+    worker->deferred = NULL;
+    port_claim(&worker->pool->port);
+    object_dispatch(worker, packet);
+}
+
 static void worker_main(void *arg)
 {
     struct tp_pool *pool = arg;
-    struct tp_worker worker = { pool, NULL };
+    struct tp_worker worker = { pool, NULL, FALSE, NULL };
     struct thread_state *state = thread_state_current();
     struct port_packet *packet;
     BOOL shutdown = FALSE, duty;
@@ -45,7 +59,7 @@ static void worker_main(void *arg)
         {
             /* the duty holder expires timers instead of retiring */
             if (duty)
-                timer_queue_expire(pool);
+                worker_expire_timers(&worker);
             else if (pool_worker_may_retire(pool, TRUE))
                 break;
             continue;

@@ -278,6 +278,21 @@ void port_leave(struct port *port)
     if (!state->blocked) stop_running(port);
 }
 
+void port_claim(struct port *port)
+{
+    struct thread_state *state = thread_state_current();
+
+    if (state->port == port) return;
+    if (state->port) port_leave(state->port);
+    if (!state->blocked)
+    {
+        lock_acquire(&port->lock);
+        port->running++;
+        lock_release(&port->lock);
+    }
+    state->port = port;
+}
+
 void thread_blocking_begin(void)
 {
     struct thread_state *state = thread_state_current();

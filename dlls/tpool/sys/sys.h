@@ -248,6 +248,9 @@ ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG m
 BOOL port_cancel(struct port *port, struct port_packet *packet);
 /* The calling thread stops counting as running on the port. */
 void port_leave(struct port *port);
+/* The calling thread counts as running on the port, as after a removal,
+ * for work it runs without passing it through the port. */
+void port_claim(struct port *port);
 unsigned int port_concurrency(struct port *port);
 /* Changes the limit (0: the number of processors).  Raising it hands
  * queued packets to waiting threads at once; lowering it preempts nobody. */
@@ -321,12 +324,13 @@ void io_port_free(struct io_port *port);
 /* Natively, whoever completes an operation on a bound handle reports it.
  * STATUS_INVALID_HANDLE when the handle is not bound. */
 NTSTATUS io_complete(HANDLE handle, OVERLAPPED *overlapped, NTSTATUS status, ULONG_PTR information);
-/* Natively nothing reports a handle's closing: the owner of the key ends
- * the binding when it expects no more completions, and the handle may then
- * be bound again.  Does nothing if the handle is bound with another key. */
+/* The owner of the key ends an io_port_bind binding when it expects no
+ * more completions, and the handle may then be bound again.  Does nothing
+ * if the handle is bound with another key. */
 void io_port_unbind(struct io_port *port, HANDLE handle, void *key);
-/* A binding that lasts until CloseHandle reports the handle's closing, as
- * Windows binds a file for its lifetime (BindIoCompletionCallback). */
+/* A binding that lasts until the handle is closed (CloseHandle calls
+ * io_port_handle_closed), as Windows binds a file for its lifetime:
+ * BindIoCompletionCallback's. */
 NTSTATUS io_port_bind_until_closed(struct io_port *port, HANDLE handle, void *key);
 void io_port_handle_closed(HANDLE handle);
 #endif
