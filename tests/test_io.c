@@ -76,11 +76,6 @@ static void WINAPI record_io(PTP_CALLBACK_INSTANCE instance, void *context, void
     struct record *record = context;
     ptrdiff_t index;
 
-    record->instance = instance;
-    record->io = io;
-    record->overlapped = overlapped;
-    record->result = result;
-    record->bytes = bytes;
     if (record->seen)
     {
         index = CONTAINING_RECORD(overlapped, struct op, ovl) - record->ops;
@@ -88,6 +83,14 @@ static void WINAPI record_io(PTP_CALLBACK_INSTANCE instance, void *context, void
             InterlockedIncrement(&record->bad);
         else
             InterlockedIncrement(&record->seen[index]);
+    }
+    else
+    {
+        record->instance = instance;
+        record->io = io;
+        record->overlapped = overlapped;
+        record->result = result;
+        record->bytes = bytes;
     }
     InterlockedIncrement(&record->count);
     SetEvent(record->called);

@@ -37,12 +37,14 @@ static inline void tally_init(struct tally *tally, LONG target)
 
 static inline void tally_hit(struct tally *tally, BOOLEAN fired)
 {
+    LONG target = tally->target;   /* read before the count lets the test go on */
+
     if (tally->deleted)
         InterlockedIncrement(&tally->after_delete);
     if (fired)
         InterlockedIncrement(&tally->fired);
-    tally->thread = GetCurrentThreadId();
-    if (InterlockedIncrement(&tally->count) == tally->target)
+    InterlockedExchange((LONG volatile *)&tally->thread, (LONG)GetCurrentThreadId());
+    if (InterlockedIncrement(&tally->count) == target)
         SetEvent(tally->done);
 }
 

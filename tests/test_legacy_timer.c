@@ -52,7 +52,7 @@ static LONG counter_hit(struct counter *counter, BOOLEAN fired)
         InterlockedIncrement(&counter->after_delete);
     if (!fired)
         InterlockedIncrement(&counter->not_fired);
-    counter->thread = GetCurrentThreadId();
+    InterlockedExchange((LONG volatile *)&counter->thread, (LONG)GetCurrentThreadId());
     if ((count = InterlockedIncrement(&counter->count)) == counter->target)
         SetEvent(counter->done);
     return count;

@@ -25,11 +25,13 @@ static void WINAPI log_timer(PTP_CALLBACK_INSTANCE instance, void *context, PTP_
 {
     struct timer_log *log = context;
     LARGE_INTEGER now;
+    LONG count;
 
     QueryPerformanceCounter(&now);
-    if (InterlockedIncrement(&log->count) == 1)
+    count = InterlockedIncrement(&log->count);
+    if (count == 1)
         log->first = now;
-    if (log->count == log->target)
+    if (count == log->target)
         SetEvent(log->done);
 }
 
@@ -274,6 +276,30 @@ static void test_window_joins_earlier_expiry(void **state)
     CloseHandle(log_b.done);
 }
 
+/* A window that no other timer shares does not delay the timer to its
+ * end: it fires at its due time (Wine's conformance tests check that two
+ * timers whose windows do not meet are not merged). */
+static void test_lone_window_fires_at_due(void **state)
+{
+    FILETIME due = relative_ms(10), other_due = relative_ms(4 * TEST_TIMEOUT);
+    struct timer_log log, other_log;
+    PTP_TIMER timer, other_timer;
+
+    log_init(&log, 1);
+    log_init(&other_log, 1);
+    timer = CreateThreadpoolTimer(log_timer, &log, NULL);
+    other_timer = CreateThreadpoolTimer(log_timer, &other_log, NULL);
+    SetThreadpoolTimer(other_timer, &other_due, 0, 0);
+    /* the window ends long after the test's timeout */
+    SetThreadpoolTimer(timer, &due, 0, 2 * TEST_TIMEOUT);
+    assert_signaled(log.done);
+    assert_int_equal(other_log.count, 0);
+    close_timer(timer);
+    close_timer(other_timer);
+    CloseHandle(log.done);
+    CloseHandle(other_log.done);
+}
+
 static void WINAPI block_until_set(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
 {
     HANDLE *events = context;
@@ -383,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_ex_results),
         cmocka_unit_test(test_window_coalesces_later_timer),
         cmocka_unit_test(test_window_joins_earlier_expiry),
+        cmocka_unit_test(test_lone_window_fires_at_due),
         cmocka_unit_test(test_wait_cancel_drops_pending),
         cmocka_unit_test(test_many_timers_fire),
         cmocka_unit_test(test_hundred_thousand_armed),

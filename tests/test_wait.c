@@ -26,12 +26,13 @@ static void log_hit(struct wait_log *log, PTP_WAIT wait, TP_WAIT_RESULT result)
 {
     LONG total;
 
-    log->last = wait;
+    InterlockedExchangePointer((void *volatile *)&log->last, wait);
     if (result == WAIT_OBJECT_0)
         InterlockedIncrement(&log->signaled);
     else if (result == WAIT_TIMEOUT)
         InterlockedIncrement(&log->timeouts);
-    total = log->signaled + log->timeouts;
+    total = InterlockedCompareExchange(&log->signaled, 0, 0) +
+            InterlockedCompareExchange(&log->timeouts, 0, 0);
     if (total == log->target)
         SetEvent(log->done);
 }

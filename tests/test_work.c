@@ -23,13 +23,14 @@ static void counter_init(struct counter *counter, LONG target)
 
 static void counter_hit(struct counter *counter)
 {
+    LONG target = counter->target;   /* read before the count lets the test go on */
     LONG active = InterlockedIncrement(&counter->active), peak;
 
-    while ((peak = counter->peak) < active)
+    while ((peak = InterlockedCompareExchange(&counter->peak, 0, 0)) < active)
         InterlockedCompareExchange(&counter->peak, active, peak);
     SwitchToThread();
     InterlockedDecrement(&counter->active);
-    if (InterlockedIncrement(&counter->count) == counter->target)
+    if (InterlockedIncrement(&counter->count) == target)
         SetEvent(counter->done);
 }
 
@@ -465,6 +466,8 @@ static void WINAPI disassociate_and_block(PTP_CALLBACK_INSTANCE instance, void *
     SetEvent(blocker->started);
     WaitForSingleObject(blocker->release, TEST_TIMEOUT);
     InterlockedExchange(&blocker->finished, 1);
+    /* the last use of the test's blocker, which lives on its stack */
+    SetEvent(blocker->started);
 }
 
 static void test_disassociate(void **state)
@@ -479,6 +482,8 @@ static void test_disassociate(void **state)
     WaitForThreadpoolWorkCallbacks(work, FALSE);
     assert_int_equal(blocker.finished, 0);
     SetEvent(blocker.release);
+    /* nothing waits for a disassociated callback: wait for it here */
+    assert_signaled(blocker.started);
     CloseThreadpoolWork(work);
     blocker_free(&blocker);
 }

@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${TPOOL_BUILD:-$top/build}
 deps=$build/deps
 packages="mingw-w64 wine wine64 libcmocka-dev autoconf automake libtool pkg-config
-          make cmake dpkg-dev xz-utils libglib2.0-dev libuv1-dev gnuplot-nox"
+          make cmake dpkg-dev xz-utils libglib2.0-dev libuv1-dev gnuplot-nox valgrind gcc"
 
 sudo_cmd=""
 [ "$(id -u)" = 0 ] || sudo_cmd=sudo

@@ -15,12 +15,19 @@ wine wineboot >/dev/null 2>&1 </dev/null || true
 trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
 
 status=0
+# The model-checked stress test runs 1,000,000 operations natively and
+# 100,000 under Wine (plain make check runs a short default).
+stress_native="TPOOL_STRESS_RUNS=10 TPOOL_STRESS_OPS=100000"
+stress_win64="TPOOL_STRESS_RUNS=2 TPOOL_STRESS_OPS=50000"
+
 run_world()
 {
     world=$1
     echo "== tests: $world =="
-    make -s -C "$build/$world" -j"$jobs" check >"$build/check-$world.out" 2>&1 || status=1
+    eval "stress=\$stress_$world"
+    env $stress make -s -C "$build/$world" -j"$jobs" check >"$build/check-$world.out" 2>&1 || status=1
     summarize "$build/$world"
+    grep -h '^stress:' "$build/$world/tests/test_stress.log" 2>/dev/null | sed 's/^/  /' || true
 }
 
 summarize()
@@ -40,6 +47,24 @@ summarize()
 run_world native
 "$top/tools/check-imports.sh" "$build/win64" || status=1
 run_world win64
+# The installed SDK in both worlds, and the Wine drop-in in a fresh prefix.
+"$top/tools/sdk-test.sh" "$build/native" "$build/win64" || status=1
+"$top/tools/dropin-test.sh" "$build/win64" || status=1
+# Wine's own thread pool conformance tests, in Windows' expectations.
+echo "== Wine's conformance tests =="
+"$top/tools/winetest.sh" --mode windows --tpool-build "$build/win64" || status=1
+# The benchmark's smoke mode: every workload completes with the right
+# callback counts, all run by tpool; no timing is asserted.
+echo "== tpbench smoke test =="
+if "$top/tools/tpbench.sh" --short --no-build >"$build/tpbench-short.out" 2>&1; then
+    tail -n 1 "$build/tpbench-short.out"
+else
+    grep -v '^\[.* ok$' "$build/tpbench-short.out" | tail -n 60
+    status=1
+fi
+# The native suite again under ASan+UBSan, TSan and valgrind memcheck.
+echo "== sanitizers =="
+"$top/tools/sanitize.sh" || status=1
 if [ $status -ne 0 ]; then
     echo "tests: FAILED"
     exit 1

@@ -153,4 +153,4 @@ for w in wine native; do [ -s "$dir/chart-$w.dat" ] && panels=$((panels + 1)); d
     done
     echo "unset multiplot"
 } >"$dir/ratios.gp"
-gnuplot "$dir/ratios.gp" && echo "chart: $dir/ratios.png"
+gnuplot "$dir/ratios.gp" && echo "chart: ratios.png"

@@ -27,18 +27,33 @@ struct implementation
     const char *name;
     const char *(*pool_name)(void);
     const struct workload *workloads;
+    long long (*pool_stats)(void);
 };
 
 static const struct implementation implementations[] =
 {
-    { "tpool", win32_pool_name, win32_workloads },
+    { "tpool", win32_pool_name, win32_workloads, win32_pool_stats },
 #ifdef TPBENCH_GLIB
-    { "glib", glib_pool_name, glib_workloads },
+    { "glib", glib_pool_name, glib_workloads, NULL },
 #endif
 #ifdef TPBENCH_LIBUV
-    { "libuv", libuv_pool_name, libuv_workloads },
+    { "libuv", libuv_pool_name, libuv_workloads, NULL },
 #endif
 };
+
+/* When tpool serves the workload, every callback must have gone through
+ * it (a program linked against the system's pool by mistake would not
+ * measure tpool at all). */
+static void check_pool_stats(const struct implementation *implementation)
+{
+    long long callbacks;
+
+    if (!implementation->pool_stats || (callbacks = implementation->pool_stats()) < 0)
+        return;
+    if (callbacks != bench_expected_callbacks())
+        bench_fail("tpool ran %lld callbacks, the workload expected %ld", callbacks,
+                   bench_expected_callbacks());
+}
 
 static const char *current_workload = "-";
 
@@ -153,6 +168,7 @@ int main(int argc, char **argv)
     monitor_start();
     workload->run(&config);
     monitor_stop();
+    check_pool_stats(implementation);
     printf("# ok\n");
     return 0;
 }

@@ -36,6 +36,10 @@ extern const struct workload win32_workloads[];
 extern const struct workload glib_workloads[];
 extern const struct workload libuv_workloads[];
 const char *win32_pool_name(void);
+/* When tpool serves the Win32 workloads: prints its statistics as comment
+ * lines and returns the number of callbacks it ran in the process;
+ * otherwise (the system's pool) returns -1. */
+long long win32_pool_stats(void);
 const char *glib_pool_name(void);
 const char *libuv_pool_name(void);
 
@@ -78,6 +82,9 @@ struct completion
 };
 
 void completion_init(struct completion *completion, long expected);
+/* The callbacks the workload expects in all: the completions' and the
+ * latency probes'. */
+long bench_expected_callbacks(void);
 void completion_hit(struct completion *completion);
 /* Waits until the expected count is reached; fails the benchmark after a
  * time-out that only a hang reaches. */

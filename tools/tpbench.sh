@@ -7,11 +7,15 @@
 # targets, and writes runs.csv, summary.csv, tables.txt and ratios.png
 # (gnuplot) into build/bench/.
 #
+# A full run of every workload in both worlds also writes its tables
+# and chart into docs/performance.md and docs/performance.png.
+#
 # usage: tools/tpbench.sh [--short] [--runs=N] [--world=wine|native]
-#                         [--no-build] [WORKLOAD...]
-#   --short  smoke test: small counts, one run each.  Fails when a
-#            workload fails or gets a wrong callback count; asserts no
-#            timing.
+#                         [--no-build] [--no-docs] [WORKLOAD...]
+#   --short    smoke test: small counts, one run each.  Fails when a
+#              workload fails or gets a wrong callback count (or tpool
+#              did not run them all); asserts no timing.
+#   --no-docs  leaves docs/ alone.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${TPOOL_BUILD:-$top/build}
@@ -22,6 +26,7 @@ short=""
 runs=""
 worlds="wine native"
 build_first=yes
+docs=yes
 only=""
 for arg; do
     case $arg in
@@ -29,10 +34,12 @@ for arg; do
         --runs=*) runs=${arg#--runs=} ;;
         --world=wine|--world=native) worlds=${arg#--world=} ;;
         --no-build) build_first=no ;;
+        --no-docs) docs=no ;;
         -*) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
         *) only="$only $arg" ;;
     esac
 done
+[ -z "$short$only" ] && [ "$worlds" = "wine native" ] || docs=no
 if [ -n "$short" ]; then
     runs=${runs:-1}; limit=60
 else
@@ -159,4 +166,38 @@ done <"$plan"
     "$bin/tpbench-report.sh" "$out" "$cpus" "$runs"
 } | tee "$out/tables.txt"
 echo "tpbench: $passed passed, $failed failed"
-[ $failed = 0 ]
+[ $failed = 0 ] || exit 1
+
+# ---- docs/performance.md and docs/performance.png -------------------------------
+
+# Replaces the lines between "<!-- tpbench:NAME -->" and "<!-- /tpbench:NAME -->"
+# of the page with the contents of a file.
+splice()
+{
+    awk -v name="$1" -v file="$2" '
+        $0 == "<!-- tpbench:" name " -->" { print; while ((getline line < file) > 0) print line; skip = 1; next }
+        $0 == "<!-- /tpbench:" name " -->" { skip = 0 }
+        !skip' "$3" >"$3.new" && mv "$3.new" "$3"
+}
+
+if [ $docs = yes ]; then
+    page=$top/docs/performance.md
+    { echo '```'; grep -v '^chart:' "$out/tables.txt"; echo '```'; } >"$out/results.md"
+    awk -F, 'function fmt(v) {
+            if ($4 == "threads") return sprintf("%g", v)
+            if (v >= 10000) return sprintf("%.0f", v)
+            if (v >= 100) return sprintf("%.1f", v)
+            if (v >= 1) return sprintf("%.2f", v)
+            return sprintf("%.3g", v)
+        }
+        NR > 1 && $11 != "" {
+            if (!n++) print "| World | Workload | Metric | Unit | tpool | Reference | Ratio | Target | Verdict |\n|---|---|---|---|---|---|---|---|---|"
+            ref = $1 == "wine" ? fmt($6) : ($8 != "" && ($9 == "" || ($5 == "higher" ? $8 > $9 : $8 < $9)) ? fmt($8) " (GLib)" : fmt($9) " (libuv)")
+            ratio = $10 == "" ? "-" : sprintf("%.3g", $10)
+            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, fmt($7), ref, ratio, $11, $12 == "met" ? "met" : "**" $12 "**"
+        }' "$out/summary.csv" >"$out/targets.md"
+    splice results "$out/results.md" "$page"
+    splice targets "$out/targets.md" "$page"
+    [ -f "$out/ratios.png" ] && cp "$out/ratios.png" "$top/docs/performance.png"
+    echo "tpbench: updated docs/performance.md and docs/performance.png"
+fi

@@ -170,8 +170,16 @@ static void signal_destroy(struct completion *completion)
 
 #endif
 
+static long expected_callbacks;
+
+long bench_expected_callbacks(void)
+{
+    return expected_callbacks;
+}
+
 void completion_init(struct completion *completion, long expected)
 {
+    expected_callbacks += expected;
     atomic_init(&completion->count, 0);
     atomic_init(&completion->finish_ns, 0);
     completion->expected = expected;
@@ -263,6 +271,7 @@ static int64_t latency_probe(void (*submit)(void *context), void *context)
 
     atomic_store(&latency_started_ns, 0);
     latency_probes++;
+    expected_callbacks++;
     submitted = bench_now_ns();
     deadline = submitted + (int64_t)COMPLETION_TIMEOUT_MS * 1000000;
     submit(context);

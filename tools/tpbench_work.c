@@ -6,6 +6,7 @@
 
 #include <windows.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tpool.h"
 #include "tpbench.h"
@@ -33,6 +34,79 @@ const char *win32_pool_name(void)
 #else
     return tpool_version();
 #endif
+}
+
+/* The statistics functions of the tpool serving this process, if any. */
+static BOOL tpool_stats_functions(BOOL (WINAPI **pool)(PTP_POOL, TPOOL_STATS *),
+                                  BOOL (WINAPI **process)(TPOOL_PROCESS_STATS *))
+{
+#ifdef _WIN32
+    HMODULE module = GetModuleHandleA("tpool.dll");
+
+    if (!module)
+        return FALSE;
+    *pool = (void *)GetProcAddress(module, "tpool_query_stats");
+    *process = (void *)GetProcAddress(module, "tpool_query_process_stats");
+    return *pool && *process;
+#else
+    *pool = tpool_query_stats;
+    *process = tpool_query_process_stats;
+    return TRUE;
+#endif
+}
+
+static void print_lateness(const TPOOL_STATS *stats)
+{
+    ULONGLONG total = 0;
+    int i;
+
+    for (i = 0; i < TPOOL_LATENESS_BUCKETS; i++)
+        total += stats->timer_lateness[i];
+    if (!total)
+        return;
+    printf("# tpool timer lateness (expiries by microseconds late, [from-to)):");
+    for (i = 0; i < TPOOL_LATENESS_BUCKETS; i++)
+    {
+        if (!stats->timer_lateness[i])
+            continue;
+        if (!i)
+            printf(" <1:");
+        else if (i == TPOOL_LATENESS_BUCKETS - 1)
+            printf(" >=%lu:", 1ul << (i - 1));
+        else
+            printf(" %lu-%lu:", 1ul << (i - 1), 1ul << i);
+        printf("%llu", (unsigned long long)stats->timer_lateness[i]);
+    }
+    printf("\n");
+}
+
+long long win32_pool_stats(void)
+{
+    BOOL (WINAPI *query_pool)(PTP_POOL, TPOOL_STATS *);
+    BOOL (WINAPI *query_process)(TPOOL_PROCESS_STATS *);
+    TPOOL_PROCESS_STATS process;
+    TPOOL_STATS stats;
+
+    if (!tpool_stats_functions(&query_pool, &query_process))
+        return -1;
+    memset(&stats, 0, sizeof(stats));
+    memset(&process, 0, sizeof(process));
+    stats.size = sizeof(stats);
+    process.size = sizeof(process);
+    if (!query_pool(NULL, &stats) || !query_process(&process))
+        bench_fail("tpool_query_stats failed: %lu", (unsigned long)GetLastError());
+    printf("# tpool default pool: %lu workers (%lu busy, %lu idle), queued %lu/%lu/%lu, "
+           "%llu callbacks, %lu timers and %lu waits armed, %lu wait threads\n",
+           (unsigned long)stats.workers, (unsigned long)stats.workers_busy,
+           (unsigned long)stats.workers_idle, (unsigned long)stats.queued[0],
+           (unsigned long)stats.queued[1], (unsigned long)stats.queued[2],
+           (unsigned long long)stats.callbacks, (unsigned long)stats.timers_armed,
+           (unsigned long)stats.waits_armed, (unsigned long)stats.wait_threads);
+    print_lateness(&stats);
+    printf("# tpool process: %lu pools, %llu callbacks\n", (unsigned long)process.pools,
+           (unsigned long long)process.callbacks);
+    fflush(stdout);
+    return (long long)process.callbacks;
 }
 
 static void WINAPI counting_work_callback(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)

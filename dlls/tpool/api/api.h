@@ -44,9 +44,10 @@ static inline LARGE_INTEGER *filetime_to_large_integer(const FILETIME *time, LAR
  * which catches NULL, foreign pointers, objects of another kind and freed
  * objects whose memory was not reused for one of the same kind. */
 void raise_invalid_object(const char *function, const char *kind, const void *pointer);
-/* A mutex given to a wait: STATUS_THREADPOOL_HANDLE_EXCEPTION with
- * ExceptionInformation[0] = STATUS_INVALID_PARAMETER_3, as Windows. */
-void raise_wait_on_mutex(const char *function, HANDLE handle);
+/* A handle a wait cannot wait on: STATUS_THREADPOOL_HANDLE_EXCEPTION with
+ * ExceptionInformation[0] = the association's status, as Windows 8 and
+ * later (STATUS_INVALID_PARAMETER_3 for a mutex, documented). */
+void raise_wait_handle(const char *function, HANDLE handle, NTSTATUS status);
 
 static inline struct tp_pool *checked_pool(PTP_POOL pool, const char *function)
 {

@@ -67,14 +67,15 @@ static NTSTATUS routine_io(PRTL_OVERLAPPED_COMPLETION_ROUTINE routine, struct tp
 }
 
 /* Windows' errors: STATUS_INVALID_PARAMETER for flags, a NULL routine, a
- * handle bound already or a file opened without FILE_FLAG_OVERLAPPED. */
+ * NULL handle (Vista and later), a handle bound already or a file opened
+ * without FILE_FLAG_OVERLAPPED. */
 NTSTATUS WINAPI RtlSetIoCompletionCallback(HANDLE handle, PRTL_OVERLAPPED_COMPLETION_ROUTINE routine,
                                            ULONG flags)
 {
     struct tp_io *io;
     NTSTATUS status;
 
-    if (flags || !routine)
+    if (flags || !routine || !handle)
         return STATUS_INVALID_PARAMETER;
     if ((status = routine_io(routine, &io)))
         return status;

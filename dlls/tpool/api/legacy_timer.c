@@ -73,6 +73,8 @@ NTSTATUS WINAPI RtlCreateTimerQueue(PHANDLE out)
 {
     struct legacy_queue *queue;
 
+    if (!out)
+        return STATUS_INVALID_PARAMETER;
     if (!(queue = mem_alloc(sizeof(*queue))))
         return STATUS_NO_MEMORY;
     queue->tag = LEGACY_TAG_QUEUE;

@@ -52,6 +52,8 @@ static NTSTATUS queue_work_item(PRTL_WORK_ITEM_ROUTINE function, LPTHREAD_START_
     struct work_item *item;
     NTSTATUS status;
 
+    if (!function && !thread_routine)
+        return STATUS_INVALID_PARAMETER;
     if ((status = apply_thread_limit(flags)))
         return status;
     if (!(item = mem_alloc(sizeof(*item))))

@@ -14,12 +14,13 @@ void raise_invalid_object(const char *function, const char *kind, const void *po
     exception_raise(STATUS_INVALID_PARAMETER, what);
 }
 
-void raise_wait_on_mutex(const char *function, HANDLE handle)
+void raise_wait_handle(const char *function, HANDLE handle, NTSTATUS status)
 {
-    ULONG_PTR parameter = (ULONG)STATUS_INVALID_PARAMETER_3;
+    ULONG_PTR parameter = (ULONG)status;
     char what[128];
 
-    snprintf(what, sizeof(what), "%s: handle 0x%" PRIxPTR " is a mutex, which waits do not support",
-             function, (uintptr_t)handle);
+    snprintf(what, sizeof(what), "%s: handle 0x%" PRIxPTR " %s", function, (uintptr_t)handle,
+             status == STATUS_INVALID_PARAMETER_3 ? "is a mutex, which waits do not support"
+                                                  : "names no object");
     exception_raise_with(STATUS_THREADPOOL_HANDLE_EXCEPTION, what, 1, &parameter);
 }

@@ -8,6 +8,8 @@ NTSTATUS WINAPI TpAllocCleanupGroup(TP_CLEANUP_GROUP **out)
     struct tp_group *group;
     NTSTATUS status;
 
+    if (!out)
+        return STATUS_INVALID_PARAMETER;
     if (!(status = group_create(&group)))
         *out = (TP_CLEANUP_GROUP *)group;
     return status;

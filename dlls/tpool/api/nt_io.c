@@ -18,6 +18,8 @@ NTSTATUS WINAPI TpAllocIoCompletion(TP_IO **out, HANDLE file, PTP_IO_CALLBACK ca
     struct tp_io *io;
     NTSTATUS status;
 
+    if (!out || !callback)
+        return STATUS_INVALID_PARAMETER;
     if (!(status = io_create(&io, file, (tp_io_callback)(void (*)(void))callback, context,
                              environment)))
         *out = (TP_IO *)io;

@@ -8,6 +8,8 @@ NTSTATUS WINAPI TpAllocPool(TP_POOL **out, PVOID reserved)
     struct tp_pool *pool;
     NTSTATUS status;
 
+    if (!out)
+        return STATUS_INVALID_PARAMETER;
     if (!(status = pool_create(&pool)))
         *out = (TP_POOL *)pool;
     return status;

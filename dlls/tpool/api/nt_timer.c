@@ -9,6 +9,8 @@ NTSTATUS WINAPI TpAllocTimer(TP_TIMER **out, PTP_TIMER_CALLBACK callback, PVOID 
     struct tp_object *timer;
     NTSTATUS status;
 
+    if (!out || !callback)
+        return STATUS_INVALID_PARAMETER;
     if (!(status = timer_create(&timer, callback, context, environment)))
         *out = (TP_TIMER *)timer;
     return status;

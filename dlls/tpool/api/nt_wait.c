@@ -9,6 +9,8 @@ NTSTATUS WINAPI TpAllocWait(TP_WAIT **out, PTP_WAIT_CALLBACK callback, PVOID con
     struct tp_object *wait;
     NTSTATUS status;
 
+    if (!out || !callback)
+        return STATUS_INVALID_PARAMETER;
     if (!(status = wait_create(&wait, callback, context, environment)))
         *out = (TP_WAIT *)wait;
     return status;
@@ -20,11 +22,12 @@ static BOOL wait_set_checked(TP_WAIT *wait, HANDLE handle, LARGE_INTEGER *timeou
                              const char *function)
 {
     struct tp_object *object = checked_wait(wait, function);
+    NTSTATUS status;
 
     if (!handle)
         return wait_set(object, NULL, NULL);
-    if (wait_handle_is_mutex(object, handle))
-        raise_wait_on_mutex(function, handle);
+    if ((status = wait_handle_check(object, handle)))
+        raise_wait_handle(function, handle, status);
     return wait_set(object, handle, timeout ? &timeout->QuadPart : NULL);
 }
 

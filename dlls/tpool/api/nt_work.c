@@ -10,6 +10,8 @@ NTSTATUS WINAPI TpAllocWork(TP_WORK **out, PTP_WORK_CALLBACK callback, PVOID con
     struct tp_object *work;
     NTSTATUS status;
 
+    if (!out || !callback)
+        return STATUS_INVALID_PARAMETER;
     if (!(status = work_create(&work, callback, context, environment)))
         *out = (TP_WORK *)work;
     return status;
@@ -33,5 +35,7 @@ VOID WINAPI TpReleaseWork(TP_WORK *work)
 NTSTATUS WINAPI TpSimpleTryPost(PTP_SIMPLE_CALLBACK callback, PVOID context,
                                 TP_CALLBACK_ENVIRON *environment)
 {
+    if (!callback)
+        return STATUS_INVALID_PARAMETER;
     return simple_submit(callback, context, environment);
 }

@@ -20,6 +20,11 @@ PTP_IO WINAPI CreateThreadpoolIo(HANDLE handle, PTP_WIN32_IO_CALLBACK callback, 
 {
     TP_IO *io;
 
+    if (!callback)
+    {
+        set_last_status(STATUS_INVALID_PARAMETER);
+        return NULL;
+    }
     if (!set_ntstatus(TpAllocIoCompletion(&io, handle, io_callback_win32, context, environment)))
         return NULL;
     /* no callback can run before the application starts an operation */

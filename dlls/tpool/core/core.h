@@ -12,6 +12,7 @@
 #define TPOOL_CORE_H
 
 #include "sys.h"
+#include "tpool.h"
 
 #define TP_TAG_POOL    0x6c6f6f50  /* 'Pool' */
 #define TP_TAG_WORK    0x6b726f57  /* 'Work' */
@@ -84,12 +85,11 @@ struct timer_entry
     struct heap_node by_start;
     struct heap_node by_end;
     struct tp_object *object;    /* owner, referenced while expiring */
-    void (*expire)(struct timer_entry *entry);
+    /* generation: the entry's when it was taken from the queue */
+    void (*expire)(struct timer_entry *entry, ULONG generation);
     enum timer_clock clock;
     BOOL queued;
-    ULONG generation;            /* the owner's, copied to fired_generation on expiry */
-    ULONG fired_generation;
-    struct timer_entry *next_expired;
+    ULONG generation;            /* the owner's setting when it was queued */
 };
 
 /* A pool's timers.  They need no thread of their own: one parked worker
@@ -107,6 +107,8 @@ struct timer_queue
     LONGLONG duty_deadline;      /* what the holder parks until */
     BOOL nudge_queued;
     struct port_packet nudge;
+    unsigned int timers;         /* entries of timer objects (statistics) */
+    ULONGLONG lateness[TPOOL_LATENESS_BUCKETS];  /* timer expiries by lateness */
 };
 
 /* ---- Pools ---------------------------------------------------------- */
@@ -118,7 +120,7 @@ struct tp_pool
     struct lock lock;            /* guards the counts and flags below */
     struct port port;
     BOOL is_default;
-    BOOL shutdown;
+    _Atomic(BOOL) shutdown;      /* atomic: read without the lock by the gate */
     atomic_uint max_workers;     /* atomic: read without the lock by workers */
     unsigned int min_workers;
     atomic_uint num_workers;     /* counted by the policy, starting ones included */
@@ -137,6 +139,14 @@ struct tp_pool
     unsigned int gate_stalled;   /* gate ticks without progress */
     unsigned int gate_quiet;     /* gate ticks with nothing queued */
     unsigned int gate_boost;     /* concurrency the gate added */
+    /* Statistics (stats.c).  Callbacks started are counted by the workers;
+     * queued = submitted - started - dropped, in modular arithmetic. */
+    struct list stats_entry;     /* in the process's list of pools */
+    struct list workers;         /* the workers' counters, under lock */
+    ULONGLONG retired_started[PORT_PRIORITIES];  /* of the workers gone, under lock */
+    atomic_uint submitted[PORT_PRIORITIES];
+    atomic_uint dropped[PORT_PRIORITIES];
+    atomic_uint waits_armed;
 };
 
 NTSTATUS pool_create(struct tp_pool **pool);
@@ -160,7 +170,7 @@ NTSTATUS pool_grow(struct tp_pool *pool);
 BOOL pool_reserve_worker(struct tp_pool *pool);
 NTSTATUS pool_start_reserved(struct tp_pool *pool);
 /* Called by an exiting worker thread; may free the pool. */
-void pool_worker_exited(struct tp_pool *pool, BOOL pass_shutdown);
+void pool_worker_exited(struct tp_pool *pool, struct tp_worker *worker, BOOL pass_shutdown);
 /* Called by a worker whose wait timed out or after a callback: TRUE if it
  * may exit now (the policy count is already lowered). */
 BOOL pool_worker_may_retire(struct tp_pool *pool, BOOL idle);
@@ -228,9 +238,39 @@ struct tp_worker
     struct tp_instance *instance;   /* callback being run, if any */
     BOOL expiring;                  /* expiring the pool's timers */
     struct port_packet *deferred;   /* a packet it queued for itself meanwhile */
+    struct list stats_entry;        /* in pool->workers */
+    atomic_ullong started[PORT_PRIORITIES];  /* written by the worker only */
 };
 
 NTSTATUS worker_start(struct tp_pool *pool);
+
+/* ---- Statistics (stats.c) ------------------------------------------------ */
+
+void stats_pool_register(struct tp_pool *pool);
+/* The pool is being freed: its callbacks join the process's total. */
+void stats_pool_unregister(struct tp_pool *pool);
+/* Under the pool lock: a worker's counters join or leave the pool's. */
+void stats_worker_attach(struct tp_pool *pool, struct tp_worker *worker);
+void stats_worker_detach(struct tp_pool *pool, struct tp_worker *worker);
+/* The priority a packet is queued with: the index of its counters. */
+static inline unsigned int stats_priority(const struct port_packet *packet)
+{
+    return packet->priority < PORT_PRIORITIES ? packet->priority : PORT_PRIORITIES - 1;
+}
+static inline void stats_count_started(struct tp_worker *worker, unsigned int priority)
+{
+    atomic_store_explicit(&worker->started[priority],
+                          atomic_load_explicit(&worker->started[priority], memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+}
+static inline void stats_count(atomic_uint *counter, unsigned int count)
+{
+    atomic_fetch_add_explicit(counter, count, memory_order_relaxed);
+}
+/* Under the timer queue lock: an expiry `late` (100 ns units) after due. */
+void stats_timer_lateness(struct timer_queue *queue, LONGLONG late);
+void pool_query_stats(struct tp_pool *pool, TPOOL_STATS *stats);
+void process_query_stats(TPOOL_PROCESS_STATS *stats);
 /* The instance of the callback running on this thread, or NULL. */
 struct tp_instance *instance_current(void);
 /* STATUS_TOO_MANY_THREADS when no thread can be added for the pool's
@@ -362,9 +402,10 @@ NTSTATUS wait_create(struct tp_object **wait, PTP_WAIT_CALLBACK callback, void *
 /* handle NULL disarms; timeout NULL is infinite.  TRUE if an armed wait
  * was cancelled before its callback was queued. */
 BOOL wait_set(struct tp_object *wait, HANDLE handle, const LONGLONG *timeout);
-/* Waits do not support mutexes.  The last handle found not to be one is
+/* Waits do not support mutexes nor values that name no object
+ * (handle_check_waitable's status).  The last handle found waitable is
  * remembered, so re-arming on the same handle asks the system nothing. */
-BOOL wait_handle_is_mutex(struct tp_object *wait, HANDLE handle);
+NTSTATUS wait_handle_check(struct tp_object *wait, HANDLE handle);
 
 /* ---- I/O objects -------------------------------------------------------- */
 

@@ -118,6 +118,7 @@ void object_close(struct tp_object *object)
 BOOL object_add_pending(struct tp_object *object)
 {
     object->pending++;
+    stats_count(&object->env.pool->submitted[stats_priority(&object->packet)], 1);
     if (object->packet_held)
         return FALSE;
     object->packet_held = TRUE;
@@ -164,6 +165,7 @@ static BOOL object_drop_pending(struct tp_object *object)
         return FALSE;
     if (object->ops->cancel_pending)
         object->ops->cancel_pending(object);
+    stats_count(&object->env.pool->dropped[stats_priority(&object->packet)], object->pending);
     object->pending = 0;
     if (!object->packet_held || !port_cancel(&object->env.pool->port, &object->packet))
         return FALSE;
@@ -360,6 +362,7 @@ void object_dispatch(struct tp_worker *worker, struct port_packet *packet)
         object_release(object);
         return;
     }
+    stats_count_started(worker, stats_priority(packet));
     /* back on the port before the callback runs: the object's other
      * pending callbacks may run concurrently on other workers */
     if (repost)

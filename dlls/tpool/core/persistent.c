@@ -21,10 +21,13 @@ static void persistent_main(void *arg)
 {
     struct tp_pool *pool = arg;
     struct persistent_worker *persistent = pool->persistent;
-    struct tp_worker worker = { pool, NULL, FALSE, NULL };
+    struct tp_worker worker = { .pool = pool };
     struct port_packet *packet;
 
     thread_state_current()->slot = &worker;
+    lock_acquire(&pool->lock);
+    stats_worker_attach(pool, &worker);
+    lock_release(&pool->lock);
     for (;;)
     {
         if (!port_remove(&persistent->port, &packet, clock_monotonic()))
@@ -41,7 +44,7 @@ static void persistent_main(void *arg)
     }
     thread_state_current()->slot = NULL;
     port_leave(&persistent->port);
-    pool_worker_exited(pool, FALSE);
+    pool_worker_exited(pool, &worker, FALSE);
 }
 
 static NTSTATUS persistent_create(struct tp_pool *pool)

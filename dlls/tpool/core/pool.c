@@ -35,6 +35,7 @@ NTSTATUS pool_create(struct tp_pool **out)
     thread_default_stack(&pool->stack_reserve, &pool->stack_commit);
     timer_queue_init(&pool->timers);
     lock_init(&pool->persistent_lock);
+    stats_pool_register(pool);
     gate_register(pool);
     *out = pool;
     return STATUS_SUCCESS;
@@ -53,6 +54,7 @@ NTSTATUS pool_default(struct tp_pool **out)
         if (!atomic_compare_exchange_strong(&default_pool, &expected, pool))
         {
             gate_unregister(pool);
+            stats_pool_unregister(pool);
             mem_free(pool);
             pool = expected;
         }
@@ -70,6 +72,7 @@ void pool_addref(struct tp_pool *pool)
 static void pool_free(struct tp_pool *pool)
 {
     gate_unregister(pool);
+    stats_pool_unregister(pool);
     io_pool_free(pool);
     persistent_free(pool);
     pool->tag = TP_TAG_FREED;
@@ -81,34 +84,46 @@ static void pool_free(struct tp_pool *pool)
 void pool_release(struct tp_pool *pool)
 {
     unsigned int threads;
+    BOOL last;
 
     if (pool->is_default || atomic_fetch_sub(&pool->refs, 1) != 1)
         return;
+    /* The caller counts as one of the pool's threads until both packets
+     * are posted: the last worker to exit frees the pool. */
     lock_acquire(&pool->lock);
     pool->shutdown = TRUE;
     threads = pool->num_threads;
+    if (threads)
+        pool->num_threads++;
     lock_release(&pool->lock);
     if (!threads)
-        pool_free(pool);
-    else
     {
-        port_post(&pool->port, &pool->shutdown_packet);
-        persistent_stop(pool);
+        pool_free(pool);
+        return;
     }
+    port_post(&pool->port, &pool->shutdown_packet);
+    persistent_stop(pool);
+    lock_acquire(&pool->lock);
+    last = !--pool->num_threads;
+    lock_release(&pool->lock);
+    if (last)
+        pool_free(pool);
 }
 
-void pool_worker_exited(struct tp_pool *pool, BOOL pass_shutdown)
+void pool_worker_exited(struct tp_pool *pool, struct tp_worker *worker, BOOL pass_shutdown)
 {
     BOOL last;
 
+    /* posted while this thread still counts: the pool lives until then */
+    if (pass_shutdown)
+        port_post(&pool->port, &pool->shutdown_packet);
     lock_acquire(&pool->lock);
+    stats_worker_detach(pool, worker);
     pool->num_threads--;
     last = pool->shutdown && !pool->num_threads;
     lock_release(&pool->lock);
     if (last)
         pool_free(pool);
-    else if (pass_shutdown)
-        port_post(&pool->port, &pool->shutdown_packet);
 }
 
 BOOL pool_worker_may_retire(struct tp_pool *pool, BOOL idle)

@@ -5,8 +5,10 @@
  * one callback and, for a periodic timer, re-arms the next period right
  * away, whether or not earlier callbacks still run; periods missed while
  * the pool was stalled are skipped, not caught up in a burst.  Setting or
- * closing a timer bumps its generation, so an expiry already under way for
- * an older setting queues its callback but does not re-arm.
+ * closing a timer bumps its generation, and an expiry already under way for
+ * an older setting (taken from the queue, its callback not queued yet) then
+ * queues nothing: the set or close recalled it, as if it had still been in
+ * the queue.
  */
 
 #include "core.h"
@@ -20,6 +22,7 @@ struct tp_timer
     LONGLONG window;             /* in 100 ns */
     LONGLONG start;              /* the armed window's start, in the entry's clock */
     ULONG generation;            /* bumped by every set and by close */
+    BOOL expiry_armed;           /* the current setting's next expiry has not queued yet */
     BOOL expire_inline;          /* the expiring worker runs the callbacks */
 };
 
@@ -65,18 +68,25 @@ static void timer_run_inline(struct tp_timer *timer)
         object_post(&timer->object);
 }
 
-static void timer_expire(struct timer_entry *entry)
+static void timer_expire(struct timer_entry *entry, ULONG generation)
 {
     struct tp_timer *timer = CONTAINING_RECORD(entry, struct tp_timer, entry);
     BOOL post, nudge = FALSE;
 
     lock_acquire(&timer->object.lock);
+    if (generation != timer->generation)
+    {
+        lock_release(&timer->object.lock);
+        return;
+    }
     post = object_add_pending(&timer->object);
-    if (timer->period && entry->fired_generation == timer->generation)
+    if (timer->period)
     {
         timer->start = timer_next_start(timer);
         nudge = timer_arm(timer, entry->clock);
     }
+    else
+        timer->expiry_armed = FALSE;
     lock_release(&timer->object.lock);
     if (post && !timer->expire_inline)
         object_post(&timer->object);
@@ -86,11 +96,16 @@ static void timer_expire(struct timer_entry *entry)
         timer_run_inline(timer);
 }
 
-/* Under the object lock: disarms; TRUE if an expiry was recalled. */
+/* Under the object lock: disarms; TRUE if the setting's next expiry was
+ * recalled, from the queue or from the worker that had taken it. */
 static BOOL timer_disarm(struct tp_timer *timer)
 {
+    BOOL recalled = timer->expiry_armed;
+
     timer->generation++;
-    return timer_queue_remove(timer->object.env.pool, &timer->entry);
+    timer->expiry_armed = FALSE;
+    timer_queue_remove(timer->object.env.pool, &timer->entry);
+    return recalled;
 }
 
 static void timer_close(struct tp_object *object)
@@ -147,7 +162,10 @@ BOOL timer_set(struct tp_object *object, const LONGLONG *due, DWORD period, DWOR
                 timer->start = timer_next_start(timer);
         }
         if (*due || timer->period)
+        {
             nudge = timer_arm(timer, clock);
+            timer->expiry_armed = TRUE;
+        }
     }
     lock_release(&object->lock);
     if (post)

@@ -3,8 +3,8 @@
  *
  * Entries sit in two pairing heaps per clock, one ordered by window start
  * and one by window end, as in Windows 8: the queue is due when the
- * earliest window end arrives, and then every entry whose window has
- * opened expires too.  The worker holding the duty parks on the pool's
+ * earliest window end arrives (or a lone window starts), and then every
+ * entry whose window has opened expires too.  The worker holding the duty parks on the pool's
  * port until that deadline, behind every other parked worker, and expires
  * the entries itself: an expiring timer's callback is queued by a worker
  * that then takes it from the port without another thread waking up.
@@ -34,17 +34,37 @@ enum timer_clock timer_due_time(LONGLONG due, LONGLONG *start)
     return TIMER_RELATIVE;
 }
 
-/* Under the queue lock: the monotonic deadline of the earliest window end. */
+/* Under the queue lock: when the entries of `clock` are due, on that
+ * clock; FALSE if it has none.  That is the earliest window end, except
+ * when the entry with the earliest start also has the earliest end: no
+ * other window is known to share it, so it is due at its start, as
+ * Windows fires a timer that no other timer can join (Wine's conformance
+ * tests check it).  A timer set later inside its window still joins it. */
+static BOOL timer_clock_due_time(struct timer_queue *queue, enum timer_clock clock, LONGLONG *due)
+{
+    struct heap_node *start = queue->starts[clock].root, *end = queue->ends[clock].root;
+
+    if (!end)
+        return FALSE;
+    if (CONTAINING_RECORD(start, struct timer_entry, by_start) ==
+        CONTAINING_RECORD(end, struct timer_entry, by_end))
+        *due = start->key;
+    else
+        *due = end->key;
+    return TRUE;
+}
+
+/* Under the queue lock: the monotonic deadline of the queue. */
 static LONGLONG timer_queue_deadline(struct timer_queue *queue)
 {
-    struct heap_node *relative = queue->ends[TIMER_RELATIVE].root;
-    struct heap_node *absolute = queue->ends[TIMER_ABSOLUTE].root;
-    LONGLONG deadline = relative ? relative->key : TIMEOUT_INFINITE, now, wait;
+    LONGLONG deadline = TIMEOUT_INFINITE, due, now, wait;
 
-    if (absolute)
+    if (timer_clock_due_time(queue, TIMER_RELATIVE, &due))
+        deadline = due;
+    if (timer_clock_due_time(queue, TIMER_ABSOLUTE, &due))
     {
         now = clock_monotonic();
-        wait = absolute->key - clock_system();
+        wait = due - clock_system();
         if (wait > ABSOLUTE_RECHECK)
             wait = ABSOLUTE_RECHECK;
         if (now + wait < deadline)
@@ -78,6 +98,8 @@ BOOL timer_queue_insert(struct tp_pool *pool, struct timer_entry *entry, enum ti
     heap_insert(&queue->starts[clock], &entry->by_start, start);
     heap_insert(&queue->ends[clock], &entry->by_end, end);
     queue->count++;
+    if (entry->object->tag == TP_TAG_TIMER)
+        queue->timers++;
     nudge = timer_queue_needs_nudge(queue);
     lock_release(&queue->lock);
     return nudge;
@@ -89,6 +111,8 @@ static void timer_queue_unlink(struct timer_queue *queue, struct timer_entry *en
     heap_remove(&queue->ends[entry->clock], &entry->by_end);
     entry->queued = FALSE;
     queue->count--;
+    if (entry->object->tag == TP_TAG_TIMER)
+        queue->timers--;
 }
 
 BOOL timer_queue_remove(struct tp_pool *pool, struct timer_entry *entry)
@@ -151,56 +175,77 @@ void timer_duty_release(struct tp_pool *pool, unsigned int duty, BOOL hand_over)
         timer_nudge(pool);
 }
 
-/* Under the queue lock: is any window end of `clock` reached at `now`? */
+/* Under the queue lock: are the entries of `clock` due at `now`? */
 static BOOL timer_clock_due(struct timer_queue *queue, enum timer_clock clock, LONGLONG now)
 {
-    struct heap_node *end = queue->ends[clock].root;
-    return end && end->key <= now;
+    LONGLONG due;
+    return timer_clock_due_time(queue, clock, &due) && due <= now;
 }
 
-/* Under the queue lock: unlinks every entry of `clock` whose window has
- * opened at `now`, referencing its owner, onto *list. */
-static void timer_clock_collect(struct timer_queue *queue, enum timer_clock clock, LONGLONG now,
-                                struct timer_entry **list)
+/* Entries taken from the queue in one go.  They are copied out, with their
+ * generation, because once the queue lock is dropped their owner may queue
+ * them again and another worker may take them meanwhile. */
+#define EXPIRE_BATCH 32
+
+struct expired_entry
+{
+    struct timer_entry *entry;
+    ULONG generation;
+};
+
+/* Under the queue lock: unlinks up to `max` entries of `clock` whose window
+ * has opened at `now`, referencing their owners, into `batch`. */
+static unsigned int timer_clock_collect(struct timer_queue *queue, enum timer_clock clock,
+                                        LONGLONG now, struct expired_entry *batch,
+                                        unsigned int max)
 {
     struct heap_node *start;
     struct timer_entry *entry;
+    unsigned int count = 0;
 
-    while ((start = queue->starts[clock].root) && start->key <= now)
+    while (count < max && (start = queue->starts[clock].root) && start->key <= now)
     {
         entry = CONTAINING_RECORD(start, struct timer_entry, by_start);
+        if (entry->object->tag == TP_TAG_TIMER)
+            stats_timer_lateness(queue, now - start->key);
         timer_queue_unlink(queue, entry);
-        entry->fired_generation = entry->generation;
         object_addref(entry->object);
-        entry->next_expired = *list;
-        *list = entry;
+        batch[count].entry = entry;
+        batch[count++].generation = entry->generation;
     }
+    return count;
 }
 
 BOOL timer_queue_expire(struct tp_pool *pool)
 {
     struct timer_queue *queue = &pool->timers;
-    struct timer_entry *list = NULL, *entry;
+    struct expired_entry batch[EXPIRE_BATCH];
     LONGLONG now[TIMER_CLOCKS];
+    unsigned int count, i;
+    BOOL due, expired = FALSE;
 
     lock_acquire(&queue->lock);
     now[TIMER_RELATIVE] = clock_monotonic();
     now[TIMER_ABSOLUTE] = clock_system();
-    if (timer_clock_due(queue, TIMER_RELATIVE, now[TIMER_RELATIVE]) ||
-        timer_clock_due(queue, TIMER_ABSOLUTE, now[TIMER_ABSOLUTE]))
-    {
-        timer_clock_collect(queue, TIMER_RELATIVE, now[TIMER_RELATIVE], &list);
-        timer_clock_collect(queue, TIMER_ABSOLUTE, now[TIMER_ABSOLUTE], &list);
-    }
+    due = timer_clock_due(queue, TIMER_RELATIVE, now[TIMER_RELATIVE]) ||
+          timer_clock_due(queue, TIMER_ABSOLUTE, now[TIMER_ABSOLUTE]);
     lock_release(&queue->lock);
 
-    if (!list)
-        return FALSE;
-    while ((entry = list))
+    while (due)
     {
-        list = entry->next_expired;
-        entry->expire(entry);
-        object_release(entry->object);
+        lock_acquire(&queue->lock);
+        count = timer_clock_collect(queue, TIMER_RELATIVE, now[TIMER_RELATIVE], batch,
+                                    EXPIRE_BATCH);
+        count += timer_clock_collect(queue, TIMER_ABSOLUTE, now[TIMER_ABSOLUTE], batch + count,
+                                     EXPIRE_BATCH - count);
+        lock_release(&queue->lock);
+        for (i = 0; i < count; i++)
+        {
+            batch[i].entry->expire(batch[i].entry, batch[i].generation);
+            object_release(batch[i].entry->object);
+        }
+        expired |= count != 0;
+        due = count == EXPIRE_BATCH;
     }
-    return TRUE;
+    return expired;
 }

@@ -29,12 +29,19 @@ struct tp_wait
     ULONG generation;            /* under the object lock: bumped by every disarm */
     ULONG signaled;              /* pending callbacks that report WAIT_OBJECT_0 */
     BOOL state_waiters;
-    _Atomic(HANDLE) not_mutex;   /* the last handle found not to be a mutex */
+    _Atomic(HANDLE) waitable;    /* the last handle found waitable */
 };
 
 static struct tp_wait *wait_from_object(struct tp_object *object)
 {
     return CONTAINING_RECORD(object, struct tp_wait, object);
+}
+
+/* Changes the state, keeping the pool's count of armed waits. */
+static void wait_set_state(struct tp_wait *wait, enum wait_state state)
+{
+    if (atomic_exchange(&wait->state, state) != (int)state)
+        stats_count(&wait->object.env.pool->waits_armed, state == WAIT_ARMED ? 1 : -1);
 }
 
 static void wait_execute(struct tp_object *object, struct tp_instance *instance)
@@ -66,7 +73,7 @@ static BOOL wait_fire_locked(struct tp_wait *wait, BOOL signaled, BOOL *wake)
     if (signaled)
         wait->signaled++;
     post = object_add_pending(&wait->object);
-    atomic_store(&wait->state, WAIT_IDLE);
+    wait_set_state(wait, WAIT_IDLE);
     *wake = wait->state_waiters;
     wait->state_waiters = FALSE;
     return post;
@@ -92,14 +99,14 @@ static void wait_notify(struct wait_packet *packet, void *context, NTSTATUS stat
     wait_fired(wait, post, wake);
 }
 
-static void wait_timeout_expire(struct timer_entry *entry)
+static void wait_timeout_expire(struct timer_entry *entry, ULONG generation)
 {
     struct tp_wait *wait = CONTAINING_RECORD(entry, struct tp_wait, timeout);
     BOOL current, post = FALSE, wake = FALSE;
 
     lock_acquire(&wait->set_lock);
     lock_acquire(&wait->object.lock);
-    current = atomic_load(&wait->state) == WAIT_ARMED && entry->fired_generation == wait->generation;
+    current = atomic_load(&wait->state) == WAIT_ARMED && generation == wait->generation;
     lock_release(&wait->object.lock);
     if (current && (!wait->handle_armed || wait_packet_cancel(wait->packet)))
     {
@@ -130,7 +137,7 @@ static BOOL wait_disarm(struct tp_wait *wait)
     lock_acquire(&wait->object.lock);
     timer_queue_remove(wait->object.env.pool, &wait->timeout);
     if (cancelled)
-        atomic_store(&wait->state, WAIT_IDLE);
+        wait_set_state(wait, WAIT_IDLE);
     lock_release(&wait->object.lock);
 
     /* lost to a signal: its notify is under way, let it finish */
@@ -163,7 +170,7 @@ static void wait_arm(struct tp_wait *wait, HANDLE handle, const LONGLONG *timeou
     LONGLONG start;
     BOOL nudge = FALSE;
 
-    atomic_store(&wait->state, WAIT_ARMED);
+    wait_set_state(wait, WAIT_ARMED);
     /* notify may run right away, in this call */
     wait->handle_armed = wait_packet_associate(wait->packet, handle) == STATUS_SUCCESS;
 
@@ -177,7 +184,7 @@ static void wait_arm(struct tp_wait *wait, HANDLE handle, const LONGLONG *timeou
             nudge = timer_queue_insert(wait->object.env.pool, &wait->timeout, clock, start, start);
         }
         else if (!wait->handle_armed)
-            atomic_store(&wait->state, WAIT_IDLE);  /* nothing can ever fire */
+            wait_set_state(wait, WAIT_IDLE);  /* nothing can ever fire */
     }
     lock_release(&wait->object.lock);
     if (nudge)
@@ -199,17 +206,18 @@ BOOL wait_set(struct tp_object *object, HANDLE handle, const LONGLONG *timeout)
     return recalled;
 }
 
-/* A closed handle whose value comes back as a mutex is missed. */
-BOOL wait_handle_is_mutex(struct tp_object *object, HANDLE handle)
+/* A closed handle whose value comes back as a mutex, or stays closed, is
+ * missed. */
+NTSTATUS wait_handle_check(struct tp_object *object, HANDLE handle)
 {
     struct tp_wait *wait = wait_from_object(object);
+    NTSTATUS status;
 
-    if (atomic_load_explicit(&wait->not_mutex, memory_order_relaxed) == handle)
-        return FALSE;
-    if (handle_is_mutex(handle))
-        return TRUE;
-    atomic_store_explicit(&wait->not_mutex, handle, memory_order_relaxed);
-    return FALSE;
+    if (atomic_load_explicit(&wait->waitable, memory_order_relaxed) == handle)
+        return STATUS_SUCCESS;
+    if (!(status = handle_check_waitable(handle)))
+        atomic_store_explicit(&wait->waitable, handle, memory_order_relaxed);
+    return status;
 }
 
 static void wait_close(struct tp_object *object)

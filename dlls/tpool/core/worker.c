@@ -43,7 +43,7 @@ static void worker_expire_timers(struct tp_worker *worker)
 static void worker_main(void *arg)
 {
     struct tp_pool *pool = arg;
-    struct tp_worker worker = { pool, NULL, FALSE, NULL };
+    struct tp_worker worker = { .pool = pool };
     struct thread_state *state = thread_state_current();
     struct port_packet *packet;
     BOOL shutdown = FALSE, duty;
@@ -51,6 +51,7 @@ static void worker_main(void *arg)
     state->slot = &worker;
     lock_acquire(&pool->lock);
     pool->num_starting--;
+    stats_worker_attach(pool, &worker);
     lock_release(&pool->lock);
 
     for (;;)
@@ -81,7 +82,7 @@ static void worker_main(void *arg)
 
     state->slot = NULL;
     port_leave(&pool->port);
-    pool_worker_exited(pool, shutdown);
+    pool_worker_exited(pool, &worker, shutdown);
 }
 
 NTSTATUS worker_start(struct tp_pool *pool)

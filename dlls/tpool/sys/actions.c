@@ -17,6 +17,9 @@ NTSTATUS action_set_event(HANDLE event)
 
 NTSTATUS action_release_semaphore(HANDLE semaphore, LONG count)
 {
+    /* Windows' NtReleaseSemaphore rejects a count below 1; Wine's takes 0 */
+    if (count <= 0)
+        return STATUS_INVALID_PARAMETER;
     if (ReleaseSemaphore(semaphore, count, NULL))
         return STATUS_SUCCESS;
     return last_error_status(STATUS_SEMAPHORE_LIMIT_EXCEEDED);

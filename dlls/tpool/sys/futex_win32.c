@@ -1,33 +1,34 @@
 /*
- * Address waits over WaitOnAddress / WakeByAddress*.
+ * Address waits over RtlWaitOnAddress / WakeByAddress*.
  *
  * These are the cheapest blocking primitives Windows offers: they stay in
  * user space until a real sleep is needed, and under Wine they map to host
- * futexes instead of wineserver round trips.  The deadline is turned into
- * the remaining milliseconds, rounded up so that a wait never ends early.
+ * futexes instead of wineserver round trips.  The wait is ntdll's, whose
+ * timeout is in 100 ns units: WaitOnAddress takes whole milliseconds, which
+ * rounded up would make every timed wait (the timer duty's among them) end
+ * up to 1 ms late.
  */
 
 #include "sys.h"
 
-static DWORD remaining_ms(LONGLONG deadline, LONGLONG now)
-{
-    LONGLONG ms;
-
-    if (deadline == TIMEOUT_INFINITE) return INFINITE;
-    ms = (deadline - now + TICKS_PER_MS - 1) / TICKS_PER_MS;
-    if (ms >= INFINITE) return INFINITE - 1;
-    return (DWORD)ms;
-}
+/* ntdll.dll, Windows 8 and later; not in mingw-w64's headers. */
+NTSYSAPI NTSTATUS NTAPI RtlWaitOnAddress(const void *addr, const void *compare, SIZE_T size,
+                                         const LARGE_INTEGER *timeout);
 
 NTSTATUS futex_wait(atomic_int *addr, int expected, LONGLONG deadline)
 {
-    LONGLONG now = deadline == TIMEOUT_INFINITE ? 0 : clock_monotonic();
+    LARGE_INTEGER timeout;
+    LONGLONG now;
 
-    if (deadline != TIMEOUT_INFINITE && now >= deadline) return STATUS_TIMEOUT;
-    if (WaitOnAddress((volatile void *)addr, &expected, sizeof(expected),
-                      remaining_ms(deadline, now)))
+    if (deadline == TIMEOUT_INFINITE)
+    {
+        RtlWaitOnAddress((const void *)addr, &expected, sizeof(expected), NULL);
         return STATUS_SUCCESS;
-    if (GetLastError() == ERROR_TIMEOUT && clock_monotonic() >= deadline)
+    }
+    if ((now = clock_monotonic()) >= deadline) return STATUS_TIMEOUT;
+    timeout.QuadPart = now - deadline;   /* negative: relative */
+    if (RtlWaitOnAddress((const void *)addr, &expected, sizeof(expected), &timeout) == STATUS_TIMEOUT &&
+        clock_monotonic() >= deadline)
         return STATUS_TIMEOUT;
     return STATUS_SUCCESS;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <winternl.h>
 
-BOOL handle_is_mutex(HANDLE handle)
+NTSTATUS handle_check_waitable(HANDLE handle)
 {
     static const WCHAR mutant[] = L"Mutant";
     union
@@ -16,9 +16,14 @@ BOOL handle_is_mutex(HANDLE handle)
         BYTE bytes[512];
     } type;
     ULONG length;
+    NTSTATUS status;
 
-    if (NtQueryObject(handle, ObjectTypeInformation, &type, sizeof(type), &length))
-        return FALSE;
-    return type.info.TypeName.Length == sizeof(mutant) - sizeof(WCHAR) &&
-           !memcmp(type.info.TypeName.Buffer, mutant, sizeof(mutant) - sizeof(WCHAR));
+    if ((LONG_PTR)handle < 0)
+        return STATUS_SUCCESS;
+    if ((status = NtQueryObject(handle, ObjectTypeInformation, &type, sizeof(type), &length)))
+        return status == STATUS_INVALID_HANDLE ? status : STATUS_SUCCESS;
+    if (type.info.TypeName.Length == sizeof(mutant) - sizeof(WCHAR) &&
+        !memcmp(type.info.TypeName.Buffer, mutant, sizeof(mutant) - sizeof(WCHAR)))
+        return STATUS_INVALID_PARAMETER_3;
+    return STATUS_SUCCESS;
 }

@@ -595,6 +595,12 @@ void wait_packet_free(struct wait_packet *packet)
     mem_free(packet);
 }
 
+/* The signalling thread notifies: no thread waits for packets. */
+unsigned int wait_packet_threads(void)
+{
+    return 0;
+}
+
 NTSTATUS wait_handle_now(HANDLE handle)
 {
     DWORD error = GetLastError();
@@ -816,13 +822,17 @@ BOOL WINAPI ReleaseMutex(HANDLE handle)
     return ret;
 }
 
-BOOL handle_is_mutex(HANDLE handle)
+NTSTATUS handle_check_waitable(HANDLE handle)
 {
     DWORD error = GetLastError();
-    struct object *obj = object_from_handle(handle, &mutex_ops);
+    struct object *obj;
+    NTSTATUS status;
 
+    if ((LONG_PTR)handle < 0) return STATUS_SUCCESS;
+    obj = object_from_handle(handle, NULL);
     SetLastError(error);
-    if (!obj) return FALSE;
+    if (!obj) return STATUS_INVALID_HANDLE;
+    status = obj->ops == &mutex_ops ? STATUS_INVALID_PARAMETER_3 : STATUS_SUCCESS;
     object_release(obj);
-    return TRUE;
+    return status;
 }

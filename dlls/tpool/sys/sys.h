@@ -265,6 +265,15 @@ unsigned int port_waiting(struct port *port);
 void *mem_alloc(SIZE_T size);
 void mem_free(void *ptr);
 
+/* ---- Fault injection (for tests) ---------------------------------------- */
+
+#include "fault.h"
+
+/* For the backends: TRUE when this call must fail; the counting. */
+BOOL fault_injected(ULONG kind);
+void fault_count_allocation(void *ptr);
+void fault_count_free(void *ptr);
+
 /* ---- Wait packets ------------------------------------------------------ */
 
 /* A wait packet watches one handle for the pool: when the handle is
@@ -299,6 +308,8 @@ void wait_packet_free(struct wait_packet *packet);
 /* Waits on `handle` with a zero timeout: STATUS_WAIT_0 (signal consumed),
  * STATUS_ABANDONED_WAIT_0, STATUS_TIMEOUT or STATUS_INVALID_HANDLE. */
 NTSTATUS wait_handle_now(HANDLE handle);
+/* The threads waiting for wait packets now (none natively). */
+unsigned int wait_packet_threads(void);
 
 /* ---- I/O completion ----------------------------------------------------- */
 
@@ -363,8 +374,11 @@ void impersonation_apply(HANDLE token);
 void impersonation_revert(void);
 void impersonation_free(HANDLE token);
 
-/* Whether the handle names a mutex (in the DLL a system call: cache it). */
-BOOL handle_is_mutex(HANDLE handle);
+/* Whether a wait can wait on the handle, with the status Windows' wait
+ * association gives: STATUS_INVALID_PARAMETER_3 for a mutex,
+ * STATUS_INVALID_HANDLE for a value that names no object.  Pseudo handles
+ * pass.  In the DLL a system call: cache the result. */
+NTSTATUS handle_check_waitable(HANDLE handle);
 
 /* ---- Checked mode --------------------------------------------------------- */
 

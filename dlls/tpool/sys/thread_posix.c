@@ -54,6 +54,7 @@ NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_
     int err;
 
     (void)stack_commit;  /* pthreads commit stack pages on demand */
+    if (fault_injected(TPOOL_FAULT_THREAD)) return STATUS_NO_MEMORY;
     if (!(context = malloc(sizeof(*context)))) return STATUS_NO_MEMORY;
     context->entry = entry;
     context->arg = arg;

@@ -42,6 +42,7 @@ NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_
     HANDLE thread;
     DWORD error;
 
+    if (fault_injected(TPOOL_FAULT_THREAD)) return STATUS_NO_MEMORY;
     if (!(context = malloc(sizeof(*context)))) return STATUS_NO_MEMORY;
     context->entry = entry;
     context->arg = arg;

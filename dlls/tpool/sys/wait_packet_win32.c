@@ -397,6 +397,18 @@ void wait_packet_free(struct wait_packet *packet)
     mem_free(packet);
 }
 
+unsigned int wait_packet_threads(void)
+{
+    unsigned int count = 0;
+    struct list *entry;
+
+    lock_acquire(&wait_threads_lock);
+    for (entry = wait_threads.next; entry != &wait_threads; entry = entry->next)
+        count++;
+    lock_release(&wait_threads_lock);
+    return count;
+}
+
 NTSTATUS wait_handle_now(HANDLE handle)
 {
     DWORD error = GetLastError();
