@@ -1,6 +1,8 @@
-/* Callback environments: pool stack sizes, the library kept loaded. */
+/* Callback environments: pool stack sizes, the library kept loaded,
+ * persistent threads, callbacks that run long. */
 
 #include "test_util.h"
+#include "tpool.h"
 
 static SIZE_T current_stack_size(void)
 {
@@ -162,6 +164,81 @@ static void test_persistent_thread(void **state)
     CloseHandle(log.done);
 }
 
+struct long_probe
+{
+    PTP_POOL pool;
+    DWORD workers;
+    HANDLE done;
+};
+
+static void WINAPI count_workers(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    struct long_probe *probe = context;
+    TPOOL_STATS stats;
+
+    stats.size = sizeof(stats);
+    if (tpool_query_stats(probe->pool, &stats))
+        probe->workers = stats.workers;
+    SetEvent(probe->done);
+}
+
+/* Until the pool's only worker is parked, so that a submission is handed
+ * to it rather than starting another. */
+static void wait_for_idle_worker(PTP_POOL pool)
+{
+    ULONGLONG deadline = GetTickCount64() + TEST_TIMEOUT;
+    TPOOL_STATS stats;
+
+    stats.size = sizeof(stats);
+    for (;;)
+    {
+        assert_true(tpool_query_stats(pool, &stats));
+        if (stats.workers_idle == 1)
+            return;
+        assert_true(GetTickCount64() < deadline);
+        Sleep(1);
+    }
+}
+
+/* SetThreadpoolCallbackRunsLong counts as CallbackMayRunLong in advance:
+ * the callback's start makes another thread available at once (the pool
+ * counts a starting worker), where a plain callback starts none. */
+static void run_on_one_worker(struct long_probe *probe, BOOL runs_long)
+{
+    TP_CALLBACK_ENVIRON env;
+    PTP_WORK work;
+
+    probe->pool = CreateThreadpool(NULL);
+    assert_non_null(probe->pool);
+    SetThreadpoolThreadMaximum(probe->pool, 8);
+    assert_true(SetThreadpoolThreadMinimum(probe->pool, 1));
+    probe->workers = 0;
+    probe->done = CreateEventA(NULL, FALSE, FALSE, NULL);
+    InitializeThreadpoolEnvironment(&env);
+    SetThreadpoolCallbackPool(&env, probe->pool);
+    if (runs_long)
+        SetThreadpoolCallbackRunsLong(&env);
+    work = CreateThreadpoolWork(count_workers, probe, &env);
+    assert_non_null(work);
+    wait_for_idle_worker(probe->pool);
+    SubmitThreadpoolWork(work);
+    assert_signaled(probe->done);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    CloseThreadpoolWork(work);
+    CloseThreadpool(probe->pool);
+    CloseHandle(probe->done);
+}
+
+static void test_runs_long(void **state)
+{
+    struct long_probe probe;
+
+    run_on_one_worker(&probe, FALSE);
+    assert_int_equal(probe.workers, 1);
+    run_on_one_worker(&probe, TRUE);
+    assert_int_equal(probe.workers, 2);
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] =
@@ -169,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_stack_information),
         cmocka_unit_test(test_library_kept_loaded),
         cmocka_unit_test(test_persistent_thread),
+        cmocka_unit_test(test_runs_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,17 +26,21 @@ static NTSTATUS worker_park(struct tp_pool *pool, struct port_packet **packet, B
     return status;
 }
 
+/* The worker counts as running while it expires: the callbacks it queues
+ * meanwhile go to idle workers or wait for it, instead of making the pool
+ * start a thread (which takes milliseconds under Wine and would hold up
+ * every timer behind it). */
 static void worker_expire_timers(struct tp_worker *worker)
 {
     struct port_packet *packet;
 
+    port_claim(&worker->pool->port);
     worker->expiring = TRUE;
     timer_queue_expire(worker->pool);
     worker->expiring = FALSE;
     if (!(packet = worker->deferred))
         return;
     worker->deferred = NULL;
-    port_claim(&worker->pool->port);
     object_dispatch(worker, packet);
 }
 
