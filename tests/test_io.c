@@ -766,6 +766,7 @@ static void test_skip_completion_on_success(void **state)
     int i;
 
     assert_non_null(ops);
+    record_track(&fixture->record, ops, 64, BLOCK_SIZE);
     skip_completion_on_success(fixture);
     for (i = 0; i < 64; i++)
     {
@@ -779,6 +780,7 @@ static void test_skip_completion_on_success(void **state)
     }
     WaitForThreadpoolIoCallbacks(fixture->io, FALSE);
     assert_int_equal(fixture->record.count, pending);
+    assert_int_equal(fixture->record.bad, 0);
     fixture_close(fixture);
     free(ops);
 }
