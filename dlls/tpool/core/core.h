@@ -101,7 +101,7 @@ struct timer_queue
     struct lock lock;
     struct heap starts[TIMER_CLOCKS];
     struct heap ends[TIMER_CLOCKS];
-    unsigned int count;
+    atomic_uint count;           /* changed under the lock, read without it */
     unsigned int duty;           /* the holder's duty number, 0 when none */
     unsigned int next_duty;
     LONGLONG duty_deadline;      /* what the holder parks until */

@@ -19,6 +19,7 @@
 void timer_queue_init(struct timer_queue *queue)
 {
     lock_init(&queue->lock);
+    atomic_init(&queue->count, 0);
     queue->duty_deadline = TIMEOUT_INFINITE;
     queue->nudge.priority = TP_CALLBACK_PRIORITY_HIGH;
 }
@@ -75,7 +76,7 @@ static LONGLONG timer_queue_deadline(struct timer_queue *queue)
 
 static BOOL timer_queue_needs_nudge(struct timer_queue *queue)
 {
-    if (!queue->count || queue->nudge_queued)
+    if (!atomic_load_explicit(&queue->count, memory_order_relaxed) || queue->nudge_queued)
         return FALSE;
     if (queue->duty && queue->duty_deadline <= timer_queue_deadline(queue))
         return FALSE;
@@ -97,7 +98,7 @@ BOOL timer_queue_insert(struct tp_pool *pool, struct timer_entry *entry, enum ti
     entry->queued = TRUE;
     heap_insert(&queue->starts[clock], &entry->by_start, start);
     heap_insert(&queue->ends[clock], &entry->by_end, end);
-    queue->count++;
+    atomic_fetch_add_explicit(&queue->count, 1, memory_order_relaxed);
     if (entry->object->tag == TP_TAG_TIMER)
         queue->timers++;
     nudge = timer_queue_needs_nudge(queue);
@@ -110,7 +111,7 @@ static void timer_queue_unlink(struct timer_queue *queue, struct timer_entry *en
     heap_remove(&queue->starts[entry->clock], &entry->by_start);
     heap_remove(&queue->ends[entry->clock], &entry->by_end);
     entry->queued = FALSE;
-    queue->count--;
+    atomic_fetch_sub_explicit(&queue->count, 1, memory_order_relaxed);
     if (entry->object->tag == TP_TAG_TIMER)
         queue->timers--;
 }
@@ -145,8 +146,12 @@ LONGLONG timer_duty_take(struct tp_pool *pool, unsigned int *duty)
     LONGLONG deadline = TIMEOUT_INFINITE;
 
     *duty = 0;
+    /* Without the lock when the queue is empty: a timer queued meanwhile
+     * finds no holder and posts the nudge, which makes one. */
+    if (!atomic_load_explicit(&queue->count, memory_order_relaxed))
+        return deadline;
     lock_acquire(&queue->lock);
-    if (!queue->duty && queue->count)
+    if (!queue->duty && atomic_load_explicit(&queue->count, memory_order_relaxed))
     {
         if (!++queue->next_duty)
             ++queue->next_duty;

@@ -219,6 +219,7 @@ struct port
     unsigned int num_waiters;
     unsigned int concurrency;
     unsigned int running;
+    unsigned int spins;          /* how long a waiter spins before it sleeps */
     atomic_ulong removed;        /* packets handed out so far */
     /* Called outside the lock when a running thread blocks while packets
      * are queued, fewer than `concurrency` threads run and no thread
