@@ -1,8 +1,9 @@
 /* Callback environments: pool stack sizes, the library kept loaded,
- * persistent threads, callbacks that run long. */
+ * persistent threads, callbacks that run long, thread limits. */
 
 #include "test_util.h"
 #include "tpool.h"
+#include "fault.h"
 
 static SIZE_T current_stack_size(void)
 {
@@ -203,17 +204,12 @@ static void wait_for_idle_worker(PTP_POOL pool)
 /* SetThreadpoolCallbackRunsLong counts as CallbackMayRunLong in advance:
  * the callback's start makes another thread available at once (the pool
  * counts a starting worker), where a plain callback starts none. */
-static void run_on_one_worker(struct long_probe *probe, BOOL runs_long)
+static void submit_probe(struct long_probe *probe, BOOL runs_long)
 {
     TP_CALLBACK_ENVIRON env;
     PTP_WORK work;
 
-    probe->pool = CreateThreadpool(NULL);
-    assert_non_null(probe->pool);
-    SetThreadpoolThreadMaximum(probe->pool, 8);
-    assert_true(SetThreadpoolThreadMinimum(probe->pool, 1));
     probe->workers = 0;
-    probe->done = CreateEventA(NULL, FALSE, FALSE, NULL);
     InitializeThreadpoolEnvironment(&env);
     SetThreadpoolCallbackPool(&env, probe->pool);
     if (runs_long)
@@ -225,6 +221,16 @@ static void run_on_one_worker(struct long_probe *probe, BOOL runs_long)
     assert_signaled(probe->done);
     WaitForThreadpoolWorkCallbacks(work, FALSE);
     CloseThreadpoolWork(work);
+}
+
+static void run_on_one_worker(struct long_probe *probe, BOOL runs_long)
+{
+    probe->pool = CreateThreadpool(NULL);
+    assert_non_null(probe->pool);
+    SetThreadpoolThreadMaximum(probe->pool, 8);
+    assert_true(SetThreadpoolThreadMinimum(probe->pool, 1));
+    probe->done = CreateEventA(NULL, FALSE, FALSE, NULL);
+    submit_probe(probe, runs_long);
     CloseThreadpool(probe->pool);
     CloseHandle(probe->done);
 }
@@ -239,6 +245,29 @@ static void test_runs_long(void **state)
     assert_int_equal(probe.workers, 2);
 }
 
+/* A minimum whose threads cannot be started is not kept, nor the maximum
+ * it raised: a callback that runs long in a pool limited to one thread
+ * still gets no second one. */
+static void test_failed_minimum_not_kept(void **state)
+{
+    struct long_probe probe;
+
+    probe.pool = CreateThreadpool(NULL);
+    assert_non_null(probe.pool);
+    SetThreadpoolThreadMaximum(probe.pool, 1);
+    assert_true(SetThreadpoolThreadMinimum(probe.pool, 1));
+    tpool_fault_inject(TPOOL_FAULT_THREAD | TPOOL_FAULT_STICKY, 1);
+    SetLastError(0xdeadbeef);
+    assert_false(SetThreadpoolThreadMinimum(probe.pool, 4));
+    tpool_fault_inject(TPOOL_FAULT_THREAD, 0);
+    assert_int_equal(GetLastError(), ERROR_NOT_ENOUGH_MEMORY);
+    probe.done = CreateEventA(NULL, FALSE, FALSE, NULL);
+    submit_probe(&probe, TRUE);
+    assert_int_equal(probe.workers, 1);
+    CloseThreadpool(probe.pool);
+    CloseHandle(probe.done);
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] =
@@ -247,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_library_kept_loaded),
         cmocka_unit_test(test_persistent_thread),
         cmocka_unit_test(test_runs_long),
+        cmocka_unit_test(test_failed_minimum_not_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

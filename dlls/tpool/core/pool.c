@@ -209,12 +209,30 @@ void pool_set_max_workers(struct tp_pool *pool, DWORD max)
     lock_release(&pool->lock);
 }
 
+/* A minimum whose threads cannot all be started is not kept: the pool
+ * goes back to its previous minimum and maximum, unless another call
+ * changed them meanwhile. */
+static void pool_restore_limits(struct tp_pool *pool, DWORD min, DWORD old_min, DWORD old_max)
+{
+    lock_acquire(&pool->lock);
+    if (pool->min_workers == min)
+    {
+        pool->min_workers = old_min;
+        if (pool->max_workers == min)
+            pool->max_workers = old_max;
+    }
+    lock_release(&pool->lock);
+}
+
 NTSTATUS pool_set_min_workers(struct tp_pool *pool, DWORD min)
 {
     NTSTATUS status = STATUS_SUCCESS;
+    DWORD old_min, old_max;
     unsigned int missing;
 
     lock_acquire(&pool->lock);
+    old_min = pool->min_workers;
+    old_max = pool->max_workers;
     pool->min_workers = min;
     if (pool->max_workers < min)
         pool->max_workers = min;
@@ -235,6 +253,8 @@ NTSTATUS pool_set_min_workers(struct tp_pool *pool, DWORD min)
     }
     while (missing--)
         pool_unreserve_worker(pool);
+    if (status)
+        pool_restore_limits(pool, min, old_min, old_max);
     return status;
 }
 
