@@ -161,6 +161,8 @@ void pool_set_stack(struct tp_pool *pool, SIZE_T reserve, SIZE_T commit);
 void pool_query_stack(struct tp_pool *pool, SIZE_T *reserve, SIZE_T *commit);
 /* Queues a packet and starts a worker if the port has none to take it. */
 void pool_post(struct tp_pool *pool, struct port_packet *packet);
+/* pool_post by the worker that took the packet (port_repost). */
+void pool_repost(struct tp_pool *pool, struct port_packet *packet);
 /* Starts a worker if the policy allows: below the maximum, and fewer
  * running or starting than the port's concurrency.  STATUS_TOO_MANY_THREADS
  * when the policy refuses, otherwise the thread start's status. */

@@ -390,9 +390,14 @@ void object_dispatch(struct tp_worker *worker, struct port_packet *packet)
     }
     stats_count_started(worker, stats_priority(packet));
     /* back on the port before the callback runs: the object's other
-     * pending callbacks may run concurrently on other workers */
-    if (repost)
+     * pending callbacks may run concurrently on other workers.  A worker
+     * still spinning for work is left to take it at the end of its spin:
+     * after a short callback this worker takes it back itself, instead
+     * of each callback handing the packet to the other processor. */
+    if (repost && object->env.persistent)
         object_post(object);
+    else if (repost)
+        pool_repost(object->env.pool, &object->packet);
     object_run(worker, object);
     object_release(object);
 }

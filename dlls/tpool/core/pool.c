@@ -188,14 +188,22 @@ NTSTATUS pool_grow(struct tp_pool *pool)
     return pool_start_reserved(pool);
 }
 
-void pool_post(struct tp_pool *pool, struct port_packet *packet)
+static void pool_posted(struct tp_pool *pool, enum port_post_result result)
 {
-    enum port_post_result result = port_post(&pool->port, packet);
-
     /* when no worker can be started now, the gate retries */
     if (result == PORT_POST_QUEUED ||
         (result == PORT_POST_NO_WAITER && pool_grow(pool) != STATUS_SUCCESS))
         gate_poke();
+}
+
+void pool_post(struct tp_pool *pool, struct port_packet *packet)
+{
+    pool_posted(pool, port_post(&pool->port, packet));
+}
+
+void pool_repost(struct tp_pool *pool, struct port_packet *packet)
+{
+    pool_posted(pool, port_repost(&pool->port, packet));
 }
 
 void pool_set_max_workers(struct tp_pool *pool, DWORD max)

@@ -10,7 +10,9 @@
  * the concurrency limit is enforced at hand-off time.
  *
  * Invariant at every lock release: if packets are queued and fewer than
- * `concurrency` threads run, no thread waits.
+ * `concurrency` threads run, no thread waits, except one still spinning
+ * after port_repost() left it the packets: it takes them, under the
+ * lock, before it may sleep.
  */
 
 #include "sys.h"
@@ -28,16 +30,6 @@ enum waiter_state
     WAITER_SPINNING,
     WAITER_SLEEPING,
     WAITER_HANDED,      /* set once the hander is done with the block */
-};
-
-struct port_waiter
-{
-    struct list entry;              /* in port->waiters, then in a wake list */
-    atomic_int state;               /* enum waiter_state */
-    int counts;                     /* counts as running once handed packets */
-    ULONG max;
-    ULONG count;                    /* packets handed, under the port lock */
-    struct port_packet **packets;
 };
 
 void port_init(struct port *port, unsigned int concurrency)
@@ -85,6 +77,15 @@ static ULONG take_packets(struct port *port, struct port_packet **packets, ULONG
     return count;
 }
 
+/* Unlists the waiter and moves queued packets into its block. */
+static void hand_packets(struct port *port, struct port_waiter *waiter)
+{
+    list_remove(&waiter->entry);
+    port->num_waiters--;
+    waiter->count = take_packets(port, waiter->packets, 0, waiter->max);
+    if (waiter->counts) port->running++;
+}
+
 /* Hands queued packets to waiters while the limit allows; the waiters are
  * moved to `woken` for wake_waiters() once the lock is dropped. */
 static void release_waiters(struct port *port, struct list *woken)
@@ -94,15 +95,15 @@ static void release_waiters(struct port *port, struct list *woken)
     while (port->queued && port->running < port->concurrency && !list_empty(&port->waiters))
     {
         waiter = LIST_ENTRY(list_head(&port->waiters), struct port_waiter, entry);
-        list_remove(&waiter->entry);
-        port->num_waiters--;
-        waiter->count = take_packets(port, waiter->packets, 0, waiter->max);
-        if (waiter->counts) port->running++;
+        hand_packets(port, waiter);
         list_add_tail(woken, &waiter->entry);
     }
 }
 
-/* Called without the lock.  A block may vanish as soon as it is marked. */
+/* Called without the lock.  A waiter may return as soon as it is marked;
+ * its block, in its thread's state, stays valid memory, so the wake-up
+ * call that may follow is at worst a spurious wake of that thread's next
+ * wait. */
 static void wake_waiters(struct list *woken)
 {
     struct list *entry = woken->next, *next;
@@ -133,7 +134,19 @@ static BOOL stop_running(struct port *port)
     return starved;
 }
 
-enum port_post_result port_post(struct port *port, struct port_packet *packet)
+/* Under the port lock: does the most recent waiter still spin?  It then
+ * takes queued packets itself at the end of its spin (waiter_spin). */
+static BOOL spinning_waiter(struct port *port)
+{
+    struct port_waiter *waiter;
+
+    if (list_empty(&port->waiters))
+        return FALSE;
+    waiter = LIST_ENTRY(list_head(&port->waiters), struct port_waiter, entry);
+    return atomic_load_explicit(&waiter->state, memory_order_relaxed) == WAITER_SPINNING;
+}
+
+static enum port_post_result post_packet(struct port *port, struct port_packet *packet, BOOL lazy)
 {
     unsigned int priority = packet->priority < PORT_PRIORITIES ? packet->priority
                                                                : PORT_PRIORITIES - 1;
@@ -145,6 +158,11 @@ enum port_post_result port_post(struct port *port, struct port_packet *packet)
     list_add_tail(&port->queues[priority], &packet->entry);
     packet->queued = 1;
     port->queued++;
+    if (lazy && port->running < port->concurrency && spinning_waiter(port))
+    {
+        lock_release(&port->lock);
+        return PORT_POST_HANDED;
+    }
     release_waiters(port, &woken);
     if (!packet->queued) result = PORT_POST_HANDED;
     else if (port->running < port->concurrency) result = PORT_POST_NO_WAITER;
@@ -154,10 +172,24 @@ enum port_post_result port_post(struct port *port, struct port_packet *packet)
     return result;
 }
 
+/* Under the port lock: takes the packets a poster left queued, as a
+ * hander would; FALSE if the waiter was handed some meanwhile or none may
+ * be taken. */
+static BOOL waiter_claim(struct port *port, struct port_waiter *waiter)
+{
+    if (waiter->count || !port->queued || port->running >= port->concurrency)
+        return FALSE;
+    hand_packets(port, waiter);
+    return TRUE;
+}
+
+/* TRUE once the waiter has packets; FALSE when it must sleep until the
+ * hander marks it. */
 static BOOL waiter_spin(struct port *port, struct port_waiter *waiter)
 {
     int expected = WAITER_SPINNING;
     unsigned int i;
+    BOOL taken;
 
     for (i = 0; i < port->spins; i++)
     {
@@ -165,7 +197,21 @@ static BOOL waiter_spin(struct port *port, struct port_waiter *waiter)
             return TRUE;
         cpu_relax();
     }
-    return !atomic_compare_exchange_strong(&waiter->state, &expected, WAITER_SLEEPING);
+    lock_acquire(&port->lock);
+    taken = waiter_claim(port, waiter) ||
+            !atomic_compare_exchange_strong(&waiter->state, &expected, WAITER_SLEEPING);
+    lock_release(&port->lock);
+    return taken;
+}
+
+enum port_post_result port_post(struct port *port, struct port_packet *packet)
+{
+    return post_packet(port, packet, FALSE);
+}
+
+enum port_post_result port_repost(struct port *port, struct port_packet *packet)
+{
+    return post_packet(port, packet, TRUE);
 }
 
 static BOOL wait_until_handed(struct port *port, struct port_waiter *waiter, LONGLONG deadline)
@@ -203,7 +249,7 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
                             LONGLONG deadline, BOOL last)
 {
     struct thread_state *state = thread_state_current();
-    struct port_waiter waiter;
+    struct port_waiter *waiter = &state->waiter;
     int counts = !state->blocked;
     ULONG count;
 
@@ -226,21 +272,21 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
         lock_release(&port->lock);
         return 0;
     }
-    atomic_init(&waiter.state, WAITER_SPINNING);
-    waiter.counts = counts;
-    waiter.max = max;
-    waiter.count = 0;
-    waiter.packets = packets;
+    atomic_store(&waiter->state, WAITER_SPINNING);
+    waiter->counts = counts;
+    waiter->max = max;
+    waiter->count = 0;
+    waiter->packets = packets;
     if (last)
-        list_add_tail(&port->waiters, &waiter.entry);
+        list_add_tail(&port->waiters, &waiter->entry);
     else
-        list_add_head(&port->waiters, &waiter.entry);
+        list_add_head(&port->waiters, &waiter->entry);
     port->num_waiters++;
     lock_release(&port->lock);
 
-    if (!wait_until_handed(port, &waiter, deadline)) return 0;
+    if (!wait_until_handed(port, waiter, deadline)) return 0;
     state->port = port;
-    return take_more(port, packets, waiter.count, max);
+    return take_more(port, packets, waiter->count, max);
 }
 
 ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG max,

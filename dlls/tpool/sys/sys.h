@@ -153,11 +153,25 @@ unsigned int thread_cpu_count(void);
  * header values, natively the pthread default (commit = reserve). */
 void thread_default_stack(SIZE_T *reserve, SIZE_T *commit);
 
+/* A thread waiting on a port (port.c).  It lives in the thread's state,
+ * not on its stack: a hander's wake-up call may come after the waiter
+ * has returned, and must find valid memory. */
+struct port_waiter
+{
+    struct list entry;              /* in port->waiters, then in a wake list */
+    atomic_int state;               /* port.c's enum waiter_state */
+    int counts;                     /* counts as running once handed packets */
+    ULONG max;
+    ULONG count;                    /* packets handed, under the port lock */
+    struct port_packet **packets;
+};
+
 /* Per-thread state kept by layer 1 for every thread that touches a port
  * or tells it about blocking.  The slot is free for layer 2's own use. */
 struct thread_state
 {
     struct port *port;     /* port this thread last removed a packet from */
+    struct port_waiter waiter;
     int blocked;           /* nesting depth of thread_blocking_begin() */
     void *slot;            /* layer 2: the worker, if the thread is one */
     LONG critical_sections; /* natively: critical sections the thread holds */
@@ -230,7 +244,8 @@ struct port
 
 enum port_post_result
 {
-    PORT_POST_HANDED,    /* a waiting thread took the packet */
+    PORT_POST_HANDED,    /* a waiting thread took the packet (or, after
+                          * port_repost, will at the end of its spin) */
     PORT_POST_QUEUED,    /* queued; enough threads are running */
     PORT_POST_NO_WAITER, /* queued; fewer than `concurrency` run and none waits */
 };
@@ -238,6 +253,10 @@ enum port_post_result
 /* concurrency 0 means the number of processors (as NT). */
 void port_init(struct port *port, unsigned int concurrency);
 enum port_post_result port_post(struct port *port, struct port_packet *packet);
+/* port_post for a packet its poster comes back for soon: while the most
+ * recent waiter still spins, it is left queued for that waiter to take
+ * at the end of its spin, so a poster back sooner takes it itself. */
+enum port_post_result port_repost(struct port *port, struct port_packet *packet);
 NTSTATUS port_remove(struct port *port, struct port_packet **packet, LONGLONG deadline);
 /* port_remove, waiting behind every other waiter: handed a packet only
  * when no other thread waits (for a thread with another duty). */

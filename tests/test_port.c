@@ -1,0 +1,440 @@
+/*
+ * Tests of layer 1: the completion port emulation (packets, priorities,
+ * the concurrency limit, most-recent-waiter-first hand-off).
+ */
+
+#include "primitives.h"
+
+static void init_packet(struct port_packet *packet, unsigned int priority, ULONG_PTR key)
+{
+    memset(packet, 0, sizeof(*packet));
+    packet->priority = priority;
+    packet->key = key;
+}
+
+/* Posts `count` packets with keys 0, 1, ... at priority 0. */
+static void post_packets(struct port *port, struct port_packet *packets, unsigned int count)
+{
+    unsigned int i;
+
+    for (i = 0; i < count; i++)
+    {
+        init_packet(&packets[i], 0, i);
+        port_post(port, &packets[i]);
+    }
+}
+
+/* Makes the calling thread count as running on an idle port. */
+static void run_on_port(struct port *port, struct port_packet *packet)
+{
+    struct port_packet *removed;
+
+    init_packet(packet, 0, 0);
+    assert_int_equal(port_post(port, packet), PORT_POST_NO_WAITER);
+    assert_int_equal(port_remove(port, &removed, EXPIRED), STATUS_SUCCESS);
+    assert_ptr_equal(removed, packet);
+    assert_int_equal(port_running(port), 1);
+}
+
+static void test_port_fifo_priority(void **test_state)
+{
+    static const unsigned int priorities[] = { 1, 0, 1, 2, 0, 2 };
+    static const ULONG_PTR expected[] = { 1, 4, 0, 2, 3, 5 };
+    static struct port port;
+    static struct port_packet packets[6];
+    struct port_packet *packet;
+    unsigned int i;
+
+    port_init(&port, 1);
+    for (i = 0; i < 6; i++)
+    {
+        init_packet(&packets[i], priorities[i], i);
+        assert_int_equal(port_post(&port, &packets[i]), PORT_POST_NO_WAITER);
+    }
+    assert_int_equal(port_queued(&port), 6);
+    for (i = 0; i < 6; i++)
+    {
+        assert_int_equal(port_remove(&port, &packet, EXPIRED), STATUS_SUCCESS);
+        assert_int_equal(packet->key, expected[i]);
+        assert_int_equal(port_running(&port), 1);
+    }
+    assert_int_equal(atomic_load(&port.removed), 6);
+    port_leave(&port);
+    assert_int_equal(port_running(&port), 0);
+}
+
+static void test_port_remove_timeout(void **test_state)
+{
+    static struct port port;
+    struct port_packet *packet = NULL;
+    LONGLONG deadline = short_deadline();
+
+    port_init(&port, 0);
+    assert_int_equal(port_concurrency(&port), thread_cpu_count());
+    assert_int_equal(port_remove(&port, &packet, deadline), STATUS_TIMEOUT);
+    assert_true(clock_monotonic() >= deadline);
+    assert_int_equal(port_remove(&port, &packet, EXPIRED), STATUS_TIMEOUT);
+    assert_null(packet);
+    assert_int_equal(port_waiting(&port), 0);
+    assert_int_equal(port_running(&port), 0);
+}
+
+static void test_port_cancel(void **test_state)
+{
+    static struct port port;
+    static struct port_packet packets[3];
+    struct port_packet *packet;
+
+    port_init(&port, 1);
+    post_packets(&port, packets, 3);
+    assert_true(port_cancel(&port, &packets[1]));
+    assert_false(port_cancel(&port, &packets[1]));
+    assert_int_equal(port_queued(&port), 2);
+    assert_int_equal(port_remove(&port, &packet, EXPIRED), STATUS_SUCCESS);
+    assert_ptr_equal(packet, &packets[0]);
+    assert_false(port_cancel(&port, &packets[0]));
+    assert_int_equal(port_remove(&port, &packet, EXPIRED), STATUS_SUCCESS);
+    assert_ptr_equal(packet, &packets[2]);
+    assert_int_equal(port_remove(&port, &packet, EXPIRED), STATUS_TIMEOUT);
+    /* A cancelled packet can be posted again. */
+    assert_int_equal(port_post(&port, &packets[1]), PORT_POST_NO_WAITER);
+    assert_int_equal(port_remove(&port, &packet, EXPIRED), STATUS_SUCCESS);
+    assert_ptr_equal(packet, &packets[1]);
+    port_leave(&port);
+}
+
+struct port_client
+{
+    struct port *port;
+    ULONG max;
+    struct port_packet *packets[8];
+    ULONG count;
+    atomic_int got;          /* packets received */
+    atomic_int go;           /* main lets the client leave the port */
+    atomic_int done;
+};
+
+static void port_client_main(void *arg)
+{
+    struct port_client *client = arg;
+
+    client->count = port_remove_batch(client->port, client->packets, client->max, long_deadline());
+    count_up(&client->got);
+    wait_for_count(&client->go, 1, long_deadline());
+    port_leave(client->port);
+    count_up(&client->done);
+}
+
+/* Returns once the client waits on the port. */
+static void start_client(struct port_client *client, struct port *port, ULONG max)
+{
+    unsigned int waiting = port_waiting(port);
+    LONGLONG guard = long_deadline();
+
+    client->port = port;
+    client->max = max;
+    start_thread(port_client_main, client);
+    while (port_waiting(port) == waiting && clock_monotonic() < guard) thread_yield();
+    assert_int_equal(port_waiting(port), waiting + 1);
+}
+
+static void check_client_got(struct port_client *client, struct port_packet *packet)
+{
+    assert_int_equal(wait_for_count(&client->got, 1, long_deadline()), 1);
+    assert_int_equal(client->count, 1);
+    assert_ptr_equal(client->packets[0], packet);
+}
+
+static void finish_client(struct port_client *client)
+{
+    count_up(&client->go);
+    assert_int_equal(wait_for_count(&client->done, 1, long_deadline()), 1);
+}
+
+static void test_port_batch(void **test_state)
+{
+    static struct port port;
+    static struct port_packet packets[5], own;
+    static struct port_client client;
+    struct port_packet *removed[4];
+    ULONG i;
+
+    port_init(&port, 1);
+    post_packets(&port, packets, 5);
+    assert_int_equal(port_remove_batch(&port, removed, 3, EXPIRED), 3);
+    for (i = 0; i < 3; i++) assert_ptr_equal(removed[i], &packets[i]);
+    assert_int_equal(port_remove_batch(&port, removed, 3, EXPIRED), 2);
+    assert_ptr_equal(removed[0], &packets[3]);
+    assert_ptr_equal(removed[1], &packets[4]);
+    assert_int_equal(port_remove_batch(&port, removed, 3, short_deadline()), 0);
+
+    /* A waiter released by a leaving thread takes all that is queued. */
+    run_on_port(&port, &own);
+    start_client(&client, &port, 4);
+    for (i = 0; i < 3; i++) assert_int_equal(port_post(&port, &packets[i]), PORT_POST_QUEUED);
+    port_leave(&port);
+    assert_int_equal(wait_for_count(&client.got, 1, long_deadline()), 1);
+    assert_int_equal(client.count, 3);
+    for (i = 0; i < 3; i++) assert_ptr_equal(client.packets[i], &packets[i]);
+    assert_int_equal(port_running(&port), 1);
+    finish_client(&client);
+    assert_int_equal(port_running(&port), 0);
+}
+
+static void test_port_lifo_waiters(void **test_state)
+{
+    static struct port port;
+    static struct port_packet packets[3];
+    static struct port_client clients[3];
+    int i;
+
+    port_init(&port, 3);
+    for (i = 0; i < 3; i++) start_client(&clients[i], &port, 1);
+    for (i = 0; i < 3; i++)
+    {
+        init_packet(&packets[i], 0, i);
+        assert_int_equal(port_post(&port, &packets[i]), PORT_POST_HANDED);
+    }
+    /* The last to arrive gets the first packet. */
+    for (i = 0; i < 3; i++) check_client_got(&clients[i], &packets[2 - i]);
+    assert_int_equal(port_running(&port), 3);
+    for (i = 0; i < 3; i++) finish_client(&clients[i]);
+    assert_int_equal(port_running(&port), 0);
+    assert_int_equal(port_waiting(&port), 0);
+}
+
+/* A reposted packet is left to a waiter that still spins, which takes it
+ * at the end of its spin, or handed at once to one that sleeps: the
+ * waiter gets it either way.  With no waiter the poster takes it back. */
+static void test_port_repost(void **test_state)
+{
+    static struct port port;
+    static struct port_packet packet, own;
+    static struct port_client client;
+    struct port_packet *removed;
+
+    port_init(&port, 2);
+    run_on_port(&port, &own);
+    init_packet(&packet, 0, 1);
+    assert_int_equal(port_repost(&port, &packet), PORT_POST_NO_WAITER);
+    assert_int_equal(port_remove(&port, &removed, EXPIRED), STATUS_SUCCESS);
+    assert_ptr_equal(removed, &packet);
+
+    start_client(&client, &port, 1);
+    assert_int_equal(port_repost(&port, &packet), PORT_POST_HANDED);
+    check_client_got(&client, &packet);
+    assert_int_equal(port_queued(&port), 0);
+    assert_int_equal(port_running(&port), 2);
+    finish_client(&client);
+    port_leave(&port);
+    assert_int_equal(port_running(&port), 0);
+    assert_int_equal(port_waiting(&port), 0);
+}
+
+static atomic_int starved_calls;
+
+static void count_starved(struct port *port)
+{
+    atomic_fetch_add(&starved_calls, 1);
+}
+
+static void test_port_concurrency_limit(void **test_state)
+{
+    static struct port port;
+    static struct port_packet packet, own;
+    static struct port_client client;
+
+    port_init(&port, 1);
+    port.starved = count_starved;
+    atomic_store(&starved_calls, 0);
+    run_on_port(&port, &own);
+    start_client(&client, &port, 1);
+    init_packet(&packet, 0, 1);
+    assert_int_equal(port_post(&port, &packet), PORT_POST_QUEUED);
+    assert_int_equal(port_queued(&port), 1);
+    assert_int_equal(port_waiting(&port), 1);
+
+    /* Blocking frees the slot: the waiter is handed the packet. */
+    thread_blocking_begin();
+    check_client_got(&client, &packet);
+    assert_int_equal(port_running(&port), 1);
+    assert_int_equal(port_queued(&port), 0);
+    thread_blocking_end();
+    assert_int_equal(port_running(&port), 2);   /* above the limit */
+    finish_client(&client);
+    assert_int_equal(port_running(&port), 1);
+    port_leave(&port);
+    assert_int_equal(port_running(&port), 0);
+    assert_int_equal(atomic_load(&starved_calls), 0);
+}
+
+static void test_port_raise_concurrency(void **test_state)
+{
+    static struct port port;
+    static struct port_packet packet, own;
+    static struct port_client client;
+
+    port_init(&port, 1);
+    run_on_port(&port, &own);
+    start_client(&client, &port, 1);
+    init_packet(&packet, 0, 1);
+    assert_int_equal(port_post(&port, &packet), PORT_POST_QUEUED);
+    port_set_concurrency(&port, 2);
+    assert_int_equal(port_concurrency(&port), 2);
+    check_client_got(&client, &packet);
+    assert_int_equal(port_running(&port), 2);
+    port_set_concurrency(&port, 1);             /* preempts nobody */
+    assert_int_equal(port_running(&port), 2);
+    finish_client(&client);
+    port_leave(&port);
+    assert_int_equal(port_running(&port), 0);
+}
+
+static void test_port_starved_hook(void **test_state)
+{
+    static struct port port;
+    static struct port_packet packet, own;
+    struct port_packet *removed;
+
+    port_init(&port, 1);
+    port.starved = count_starved;
+    atomic_store(&starved_calls, 0);
+    run_on_port(&port, &own);
+    init_packet(&packet, 0, 1);
+    assert_int_equal(port_post(&port, &packet), PORT_POST_QUEUED);
+
+    thread_blocking_begin();
+    assert_int_equal(atomic_load(&starved_calls), 1);
+    assert_int_equal(port_running(&port), 0);
+    thread_blocking_begin();          /* nested: no second call, no count */
+    thread_blocking_end();
+    assert_int_equal(atomic_load(&starved_calls), 1);
+    assert_int_equal(port_running(&port), 0);
+    thread_blocking_end();
+    assert_int_equal(port_running(&port), 1);
+
+    assert_int_equal(port_remove(&port, &removed, EXPIRED), STATUS_SUCCESS);
+    assert_ptr_equal(removed, &packet);
+    thread_blocking_begin();          /* nothing queued: not starved */
+    thread_blocking_end();
+    assert_int_equal(atomic_load(&starved_calls), 1);
+    port_leave(&port);
+    assert_int_equal(port_running(&port), 0);
+}
+
+static void test_port_remove_switches_port(void **test_state)
+{
+    static struct port first, second;
+    static struct port_packet packets[2];
+    struct port_packet *packet;
+
+    port_init(&first, 1);
+    port_init(&second, 1);
+    run_on_port(&first, &packets[0]);
+    run_on_port(&second, &packets[1]);
+    assert_int_equal(port_running(&first), 0);
+    port_leave(&first);               /* not running there: no effect */
+    assert_int_equal(port_running(&second), 1);
+    port_post(&first, &packets[0]);
+    assert_int_equal(port_remove(&first, &packet, EXPIRED), STATUS_SUCCESS);
+    assert_int_equal(port_running(&second), 0);
+    assert_int_equal(port_running(&first), 1);
+    port_leave(&first);
+    assert_int_equal(port_running(&first), 0);
+}
+
+/* Producers and consumers with tiny deadlines, so that timeouts race with
+ * hand-offs, and consumers that block now and then.  Every packet must be
+ * received exactly once. */
+#define STRESS_PRODUCERS 2
+#define STRESS_CONSUMERS 3
+#define STRESS_PACKETS   2000
+
+static struct
+{
+    struct port port;
+    struct port_packet packets[STRESS_PRODUCERS * STRESS_PACKETS];
+    atomic_int received[STRESS_PRODUCERS * STRESS_PACKETS];
+    atomic_int total;
+    atomic_int done;
+    atomic_int failures;
+} port_stress;
+
+static void stress_producer(void *arg)
+{
+    ULONG_PTR first = (ULONG_PTR)arg * STRESS_PACKETS, i;
+
+    for (i = first; i < first + STRESS_PACKETS; i++)
+    {
+        init_packet(&port_stress.packets[i], i % PORT_PRIORITIES, i);
+        if (i % 2)
+            port_repost(&port_stress.port, &port_stress.packets[i]);
+        else
+            port_post(&port_stress.port, &port_stress.packets[i]);
+        if (!(i % 16)) thread_yield();
+    }
+    count_up(&port_stress.done);
+}
+
+static void stress_consumer(void *arg)
+{
+    LONGLONG guard = clock_monotonic() + 3 * LONG_WAIT;
+    struct port_packet *packets[3];
+    ULONG count, i, round = 0;
+
+    while (atomic_load(&port_stress.total) < STRESS_PRODUCERS * STRESS_PACKETS &&
+           !guard_passed(guard, &port_stress.failures))
+    {
+        count = port_remove_batch(&port_stress.port, packets, 1 + round % 3, tiny_deadline(round));
+        round++;
+        for (i = 0; i < count; i++) atomic_fetch_add(&port_stress.received[packets[i]->key], 1);
+        atomic_fetch_add(&port_stress.total, count);
+        if (round % 7 == 0)
+        {
+            thread_blocking_begin();
+            thread_yield();
+            thread_blocking_end();
+        }
+    }
+    port_leave(&port_stress.port);
+    count_up(&port_stress.done);
+}
+
+static void test_port_stress(void **test_state)
+{
+    ULONG_PTR i;
+
+    port_init(&port_stress.port, 2);
+    for (i = 0; i < STRESS_CONSUMERS; i++) start_thread(stress_consumer, NULL);
+    for (i = 0; i < STRESS_PRODUCERS; i++) start_thread(stress_producer, (void *)i);
+    assert_int_equal(wait_for_count(&port_stress.done, STRESS_PRODUCERS + STRESS_CONSUMERS,
+                                    clock_monotonic() + 4 * LONG_WAIT),
+                     STRESS_PRODUCERS + STRESS_CONSUMERS);
+    assert_int_equal(atomic_load(&port_stress.failures), 0);
+    for (i = 0; i < STRESS_PRODUCERS * STRESS_PACKETS; i++)
+        assert_int_equal(atomic_load(&port_stress.received[i]), 1);
+    assert_int_equal(port_queued(&port_stress.port), 0);
+    assert_int_equal(port_waiting(&port_stress.port), 0);
+    assert_int_equal(port_running(&port_stress.port), 0);
+    assert_int_equal(atomic_load(&port_stress.port.removed), STRESS_PRODUCERS * STRESS_PACKETS);
+}
+
+int main(void)
+{
+    static const struct CMUnitTest tests[] =
+    {
+        cmocka_unit_test_teardown(test_port_fifo_priority, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_remove_timeout, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_cancel, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_batch, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_lifo_waiters, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_repost, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_concurrency_limit, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_raise_concurrency, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_starved_hook, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_remove_switches_port, reset_thread_state),
+        cmocka_unit_test(test_port_stress),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
