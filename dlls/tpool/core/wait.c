@@ -28,6 +28,7 @@ struct tp_wait
     BOOL handle_armed;           /* under set_lock: the packet was associated */
     ULONG generation;            /* under the object lock: bumped by every disarm */
     ULONG signaled;              /* pending callbacks that report WAIT_OBJECT_0 */
+    ULONG timed_out;             /* pending callbacks that report WAIT_TIMEOUT */
     BOOL state_waiters;
     _Atomic(HANDLE) waitable;    /* the last handle found waitable */
 };
@@ -48,21 +49,34 @@ static void wait_execute(struct tp_object *object, struct tp_instance *instance)
 {
     struct tp_wait *wait = wait_from_object(object);
     PTP_WAIT_CALLBACK callback = (PTP_WAIT_CALLBACK)object->callback;
-    TP_WAIT_RESULT result = WAIT_TIMEOUT;
+    TP_WAIT_RESULT result = WAIT_OBJECT_0;
+    BOOL have = TRUE;
 
     lock_acquire(&object->lock);
     if (wait->signaled)
-    {
         wait->signaled--;
-        result = WAIT_OBJECT_0;
+    else if (wait->timed_out)
+    {
+        wait->timed_out--;
+        result = WAIT_TIMEOUT;
     }
+    else
+        have = FALSE;
     lock_release(&object->lock);
-    callback((PTP_CALLBACK_INSTANCE)instance, object->context, (PTP_WAIT)object, result);
+    if (have)
+        callback((PTP_CALLBACK_INSTANCE)instance, object->context, (PTP_WAIT)object, result);
 }
 
+/* The counts cover the pending callbacks and those a worker has just
+ * started and not yet counted off here: all are dropped, and such a
+ * callback then finds nothing to report and does not call the
+ * application (it had not begun, so it counts as cancelled), as for I/O. */
 static void wait_cancel_pending(struct tp_object *object)
 {
-    wait_from_object(object)->signaled = 0;
+    struct tp_wait *wait = wait_from_object(object);
+
+    wait->signaled = 0;
+    wait->timed_out = 0;
 }
 
 /* Queues a callback and ends the arming; TRUE if the caller must post. */
@@ -72,6 +86,8 @@ static BOOL wait_fire_locked(struct tp_wait *wait, BOOL signaled, BOOL *wake)
 
     if (signaled)
         wait->signaled++;
+    else
+        wait->timed_out++;
     post = object_add_pending(&wait->object);
     wait_set_state(wait, WAIT_IDLE);
     *wake = wait->state_waiters;
