@@ -10,15 +10,16 @@
  * the deadline is the timers' and the worker waits behind the others. */
 static NTSTATUS worker_park(struct tp_pool *pool, struct port_packet **packet, BOOL *expired)
 {
-    LONGLONG idle = clock_monotonic() + WORKER_IDLE_TIMEOUT, deadline;
+    LONGLONG idle, deadline;
     unsigned int duty;
     NTSTATUS status;
 
     *expired = FALSE;
     deadline = timer_duty_take(pool, &duty);
     if (!duty)
-        return port_remove(&pool->port, packet, idle);
+        return port_remove(&pool->port, packet, -WORKER_IDLE_TIMEOUT);
 
+    idle = clock_monotonic() + WORKER_IDLE_TIMEOUT;
     status = port_remove_last(&pool->port, packet, deadline < idle ? deadline : idle);
     timer_duty_release(pool, duty, status == STATUS_SUCCESS && *packet != &pool->timers.nudge);
     if (status == STATUS_TIMEOUT)

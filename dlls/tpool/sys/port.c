@@ -267,7 +267,7 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
         state->port = port;
         return count;
     }
-    if (deadline != TIMEOUT_INFINITE && clock_monotonic() >= deadline)
+    if (deadline >= 0 && deadline != TIMEOUT_INFINITE && clock_monotonic() >= deadline)
     {
         lock_release(&port->lock);
         return 0;
@@ -284,6 +284,7 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
     port->num_waiters++;
     lock_release(&port->lock);
 
+    if (deadline < 0) deadline = clock_monotonic() - deadline;
     if (!wait_until_handed(port, waiter, deadline)) return 0;
     state->port = port;
     return take_more(port, packets, waiter->count, max);

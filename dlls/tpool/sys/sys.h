@@ -257,6 +257,9 @@ enum port_post_result port_post(struct port *port, struct port_packet *packet);
  * recent waiter still spins, it is left queued for that waiter to take
  * at the end of its spin, so a poster back sooner takes it itself. */
 enum port_post_result port_repost(struct port *port, struct port_packet *packet);
+/* The removal calls also take a negative deadline: a timeout relative to
+ * the call (NT's convention), read off the clock only if the call waits
+ * (a clock reading is a system call in the DLL under Wine). */
 NTSTATUS port_remove(struct port *port, struct port_packet **packet, LONGLONG deadline);
 /* port_remove, waiting behind every other waiter: handed a packet only
  * when no other thread waits (for a thread with another duty). */
