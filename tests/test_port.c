@@ -74,6 +74,10 @@ static void test_port_remove_timeout(void **test_state)
     assert_int_equal(port_remove(&port, &packet, deadline), STATUS_TIMEOUT);
     assert_true(clock_monotonic() >= deadline);
     assert_int_equal(port_remove(&port, &packet, EXPIRED), STATUS_TIMEOUT);
+    /* a negative deadline is relative to the call */
+    deadline = short_deadline();
+    assert_int_equal(port_remove(&port, &packet, -SHORT_WAIT), STATUS_TIMEOUT);
+    assert_true(clock_monotonic() >= deadline);
     assert_null(packet);
     assert_int_equal(port_waiting(&port), 0);
     assert_int_equal(port_running(&port), 0);
