@@ -12,8 +12,6 @@
 
 #include "core.h"
 
-#define IDLE_WAITER_SPINS 1000
-
 static void object_init(struct tp_object *object, ULONG tag, const struct tp_object_ops *ops,
                  const struct tp_env *env, void *callback, void *context)
 {
@@ -148,6 +146,16 @@ void object_post(struct tp_object *object)
         pool_post(object->env.pool, &object->packet);
 }
 
+/* object_post by the worker that took the packet, before it runs one of
+ * the object's callbacks (port_repost). */
+static void object_repost(struct tp_object *object)
+{
+    if (object->env.persistent)
+        persistent_post(object->env.pool, &object->packet);
+    else
+        pool_repost(object->env.pool, &object->packet);
+}
+
 void object_submit(struct tp_object *object)
 {
     BOOL post;
@@ -198,18 +206,14 @@ static BOOL object_busy(struct tp_object *object, ULONG self, BOOL all)
 /* Most callbacks waited for are short: a waiter that watches idle_seq for
  * a moment usually sees it move without sleeping and being woken, which
  * costs two system calls and a thread switch (ten times the whole
- * create-submit-wait-close cycle under Wine).  On one CPU the callback
- * cannot make progress while we spin. */
+ * create-submit-wait-close cycle under Wine).  It spins as long as the
+ * pool's idle workers do (not at all on one CPU, where the callback
+ * cannot make progress meanwhile). */
 static BOOL object_spin_until_completion(struct tp_object *object, int seq)
 {
-    static atomic_int cpus;
-    int i, count = atomic_load_explicit(&cpus, memory_order_relaxed);
+    unsigned int i;
 
-    if (!count)
-        atomic_store_explicit(&cpus, (count = thread_cpu_count()), memory_order_relaxed);
-    if (count < 2)
-        return FALSE;
-    for (i = 0; i < IDLE_WAITER_SPINS; i++)
+    for (i = 0; i < object->env.pool->port.spins; i++)
     {
         if (atomic_load_explicit(&object->idle_seq, memory_order_acquire) != seq)
             return TRUE;
@@ -394,10 +398,8 @@ void object_dispatch(struct tp_worker *worker, struct port_packet *packet)
      * still spinning for work is left to take it at the end of its spin:
      * after a short callback this worker takes it back itself, instead
      * of each callback handing the packet to the other processor. */
-    if (repost && object->env.persistent)
-        object_post(object);
-    else if (repost)
-        pool_repost(object->env.pool, &object->packet);
+    if (repost)
+        object_repost(object);
     object_run(worker, object);
     object_release(object);
 }
