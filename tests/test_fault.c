@@ -793,6 +793,34 @@ static void test_infallible_exports_do_not_allocate(void **state)
     subject_teardown(&s);
 }
 
+/* A pool keeps the memory of the simple callbacks that ran for the next
+ * ones: taking it again fails by injection as an allocation does, and the
+ * kept memory is neither leaked nor counted as alive. */
+static void test_simple_callback_memory_kept(void **state)
+{
+    struct subject s;
+    LONG baseline;
+    int i;
+
+    subject_setup(&s);
+    baseline = live_allocations();
+    assert_int_equal(try_submit_callback(&s), 0);
+    assert_signaled(s.ran);
+    assert_no_leak(baseline);   /* the memory is kept once the callback is done */
+    for (i = 0; i < 3; i++)
+    {
+        tpool_fault_inject(TPOOL_FAULT_ALLOCATION, 1);
+        SetLastError(0xdeadbeef);
+        assert_false(TrySubmitThreadpoolCallback(simple_callback, &s, &s.env));
+        assert_int_equal(GetLastError(), ERROR_NOT_ENOUGH_MEMORY);
+        tpool_fault_inject(TPOOL_FAULT_ALLOCATION, 0);
+        assert_int_equal(try_submit_callback(&s), 0);
+        assert_signaled(s.ran);
+        assert_no_leak(baseline);
+    }
+    subject_teardown(&s);
+}
+
 int main(void)
 {
     static const struct CMUnitTest tests[] =
@@ -800,6 +828,7 @@ int main(void)
         cmocka_unit_test(test_fallible_exports),
         cmocka_unit_test(test_runs_with_the_threads_it_has),
         cmocka_unit_test(test_infallible_exports_do_not_allocate),
+        cmocka_unit_test(test_simple_callback_memory_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

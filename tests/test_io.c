@@ -506,6 +506,25 @@ static void test_close_with_operation_in_flight(void **state)
 }
 
 /* Windows says memory corruption may result; tpool ignores it. */
+#ifdef _WIN32
+/* The ignored completion of an operation never started may still be on
+ * its way when a test ends, and the I/O object must not be closed before
+ * it came (Windows leaves that undefined; in tpool the object is gone and
+ * the completion's key points at freed memory).  Completions reach the
+ * pool's port in order: once an operation issued afterwards on another
+ * object of the same pool has run its callback, the earlier ones came. */
+static void wait_for_earlier_completions(TP_CALLBACK_ENVIRON *env)
+{
+    struct fixture *other = fixture_open(env);
+    struct op op;
+
+    run_operation(other, &op);
+    WaitForThreadpoolIoCallbacks(other->io, FALSE);
+    assert_int_equal(other->record.count, 1);
+    fixture_close(other);
+}
+#endif
+
 static void test_completion_without_start_ignored(void **state)
 {
     static struct op ops[2];  /* an ignored completion may come after the test */
@@ -516,7 +535,10 @@ static void test_completion_without_start_ignored(void **state)
     run_operation(fixture, &ops[1]);
     WaitForThreadpoolIoCallbacks(fixture->io, FALSE);
     assert_int_equal(fixture->record.count, 1);
-#ifndef _WIN32
+#ifdef _WIN32
+    wait_for_earlier_completions(NULL);
+    assert_int_equal(fixture->record.count, 1);
+#else
     assert_ptr_equal(fixture->record.overlapped, &ops[1].ovl);
 #endif
 }

@@ -342,6 +342,58 @@ static void test_wait_cancel_drops_pending(void **state)
     CloseHandle(log.done);
 }
 
+/* A worker that always finds more work queued still expires the timers
+ * due meanwhile: a callback that submits itself again keeps the only
+ * worker's queue from ever being empty until the timer has fired. */
+#define FLOOD_CAP 1000000
+
+struct flood
+{
+    struct timer_log *log;
+    volatile LONG runs;
+};
+
+static void WINAPI flood_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    struct flood *flood = context;
+
+    if (!InterlockedCompareExchange(&flood->log->count, 0, 0) &&
+        InterlockedIncrement(&flood->runs) < FLOOD_CAP)
+        SubmitThreadpoolWork(work);
+}
+
+static void test_timer_fires_amid_queued_work(void **state)
+{
+    FILETIME due = relative_ms(1);
+    TP_CALLBACK_ENVIRON env;
+    struct timer_log log;
+    struct flood flood;
+    PTP_POOL pool;
+    PTP_WORK work;
+    PTP_TIMER timer;
+
+    log_init(&log, 1);
+    flood.log = &log;
+    flood.runs = 0;
+    pool = CreateThreadpool(NULL);
+    SetThreadpoolThreadMaximum(pool, 1);
+    InitializeThreadpoolEnvironment(&env);
+    SetThreadpoolCallbackPool(&env, pool);
+    work = CreateThreadpoolWork(flood_work, &flood, &env);
+    timer = CreateThreadpoolTimer(log_timer, &log, &env);
+    assert_non_null(work);
+    assert_non_null(timer);
+    SubmitThreadpoolWork(work);
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    assert_signaled(log.done);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    assert_true(flood.runs < FLOOD_CAP);
+    close_timer(timer);
+    CloseThreadpoolWork(work);
+    CloseThreadpool(pool);
+    CloseHandle(log.done);
+}
+
 #define MANY_TIMERS 10000
 
 static void test_many_timers_fire(void **state)
@@ -411,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_window_joins_earlier_expiry),
         cmocka_unit_test(test_lone_window_fires_at_due),
         cmocka_unit_test(test_wait_cancel_drops_pending),
+        cmocka_unit_test(test_timer_fires_amid_queued_work),
         cmocka_unit_test(test_many_timers_fire),
         cmocka_unit_test(test_hundred_thousand_armed),
     };

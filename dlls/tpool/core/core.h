@@ -139,6 +139,7 @@ struct tp_pool
     unsigned int gate_stalled;   /* gate ticks without progress */
     unsigned int gate_quiet;     /* gate ticks with nothing queued */
     unsigned int gate_boost;     /* concurrency the gate added */
+    _Atomic(BOOL) gate_requested; /* asked the gate to start a worker */
     /* Statistics (stats.c).  Callbacks started are counted by the workers;
      * queued = submitted - started - dropped, in modular arithmetic. */
     struct list stats_entry;     /* in the process's list of pools */
@@ -147,6 +148,7 @@ struct tp_pool
     atomic_uint submitted[PORT_PRIORITIES];
     atomic_uint dropped[PORT_PRIORITIES];
     atomic_uint waits_armed;
+    struct mem_cache simple_objects;  /* the memory of simple callbacks */
 };
 
 NTSTATUS pool_create(struct tp_pool **pool);
@@ -171,6 +173,9 @@ NTSTATUS pool_grow(struct tp_pool *pool);
  * the reservation keeps the pool alive until the start. */
 BOOL pool_reserve_worker(struct tp_pool *pool);
 NTSTATUS pool_start_reserved(struct tp_pool *pool);
+/* What a worker's posts needed while it expired timers (another worker, a
+ * poke of the gate), if the queue still needs it. */
+void pool_post_deferred(struct tp_pool *pool);
 /* Called by an exiting worker thread; may free the pool. */
 void pool_worker_exited(struct tp_pool *pool, struct tp_worker *worker, BOOL pass_shutdown);
 /* Called by a worker whose wait timed out or after a callback: TRUE if it
@@ -207,7 +212,13 @@ void persistent_free(struct tp_pool *pool);
  * and lowers it back once their queue stays empty. */
 void gate_register(struct tp_pool *pool);
 void gate_unregister(struct tp_pool *pool);
+/* Starts the gate's thread if it is not running yet (with each new pool). */
+void gate_prepare(void);
 void gate_poke(void);
+/* Has the gate's thread start a worker for `pool` at once if its queue
+ * still has no worker to take it, for callers that must not wait for a
+ * thread start themselves. */
+void gate_request_worker(struct tp_pool *pool);
 
 /* ---- Workers and callback instances ------------------------------------ */
 
@@ -240,6 +251,7 @@ struct tp_worker
     struct tp_instance *instance;   /* callback being run, if any */
     BOOL expiring;                  /* expiring the pool's timers */
     struct port_packet *deferred;   /* a packet it queued for itself meanwhile */
+    BOOL post_deferred;             /* what its posts meanwhile need, done after */
     struct list stats_entry;        /* in pool->workers */
     atomic_ullong started[PORT_PRIORITIES];  /* written by the worker only */
 };
@@ -317,6 +329,7 @@ struct tp_object
     BOOL packet_held;            /* packet on the port or in a worker's hands */
     ULONG waiters;
     atomic_int idle_seq;         /* bumped when a callback completes, for waiters */
+    atomic_int sleepers;         /* waiters past their spin, asleep on idle_seq */
     ULONG executing;             /* started callbacks still running, associated or not */
     BOOL app_closed;             /* the application (or its cleanup group) released it */
     struct list group_entry;     /* guarded by the group's lock */
@@ -340,6 +353,9 @@ void object_submit(struct tp_object *object);
  * call object_post(). */
 BOOL object_add_pending(struct tp_object *object);
 void object_post(struct tp_object *object);
+/* object_post for a thread that holds no reference on the object (the I/O
+ * thread, a wait thread). */
+void object_post_unheld(struct tp_object *object);
 /* Releases WaitFor...Callbacks callers to recheck (after a busy() change). */
 void object_wake_waiters(struct tp_object *object);
 /* The application's Close: the type's close hook, then its reference. */

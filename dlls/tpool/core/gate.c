@@ -27,6 +27,7 @@ enum gate_state
 static struct lock gate_lock = LOCK_INIT;
 static struct list gate_pools = LIST_INIT(gate_pools);
 static atomic_int gate_state;
+static atomic_int gate_requests;    /* a pool asked for a worker since the gate's last look */
 static BOOL gate_started;
 
 void gate_register(struct tp_pool *pool)
@@ -103,13 +104,46 @@ static BOOL gate_tick(void)
     return busy;
 }
 
+/* Starts the workers pools asked for (gate_request_worker), if their queue
+ * still has no worker to take it. */
+static void gate_serve_requests(void)
+{
+    struct tp_pool *grow[GATE_BATCH];
+    unsigned int count = 0, i;
+    struct list *entry;
+
+    lock_acquire(&gate_lock);
+    for (entry = gate_pools.next; entry != &gate_pools && count < GATE_BATCH; entry = entry->next)
+    {
+        struct tp_pool *pool = LIST_ENTRY(entry, struct tp_pool, gate_entry);
+        if (!atomic_exchange(&pool->gate_requested, FALSE) || pool->shutdown)
+            continue;
+        if (port_queued(&pool->port) && !port_waiting(&pool->port) && pool_reserve_worker(pool))
+            grow[count++] = pool;
+    }
+    lock_release(&gate_lock);
+
+    for (i = 0; i < count; i++)
+        pool_start_reserved(grow[i]);
+}
+
+/* Sleeps one tick, serving requests as they come. */
+static void gate_sleep_tick(void)
+{
+    LONGLONG deadline = clock_monotonic() + GATE_TICK;
+
+    while (futex_wait(&gate_requests, 0, deadline) != STATUS_TIMEOUT)
+        if (atomic_exchange(&gate_requests, 0))
+            gate_serve_requests();
+}
+
 static void gate_main(void *arg)
 {
     unsigned int idle = 0;
 
     for (;;)
     {
-        clock_sleep_until(clock_monotonic() + GATE_TICK);
+        gate_sleep_tick();
         if (gate_tick())
         {
             idle = 0;
@@ -132,29 +166,53 @@ static void gate_main(void *arg)
     }
 }
 
-void gate_poke(void)
+/* FALSE if the thread could not be started (it is tried again later). */
+static BOOL gate_start(BOOL *started_now)
 {
     BOOL start;
-
-    if (atomic_load_explicit(&gate_state, memory_order_relaxed) == GATE_WATCHING)
-        return;
-    if (atomic_exchange(&gate_state, GATE_WATCHING) == GATE_WATCHING)
-        return;
 
     lock_acquire(&gate_lock);
     if ((start = !gate_started))
         gate_started = TRUE;
     lock_release(&gate_lock);
-    if (!start)
-    {
-        futex_wake_one(&gate_state);
+    *started_now = start;
+    if (!start || !thread_start(gate_main, NULL, 0, 0))
+        return TRUE;
+    lock_acquire(&gate_lock);
+    gate_started = FALSE;
+    lock_release(&gate_lock);
+    return FALSE;
+}
+
+/* The thread is started with the first pool rather than by the first poke:
+ * a poke comes from a thread posting work, perhaps a worker expiring
+ * timers, which must not wait for a thread start (milliseconds under Wine;
+ * timers expired 4 ms late behind it).  If it fails, a poke tries again. */
+void gate_prepare(void)
+{
+    BOOL started_now;
+
+    gate_start(&started_now);
+}
+
+void gate_poke(void)
+{
+    BOOL started_now;
+
+    if (atomic_load_explicit(&gate_state, memory_order_relaxed) == GATE_WATCHING)
         return;
-    }
-    if (thread_start(gate_main, NULL, 0, 0))
-    {
-        lock_acquire(&gate_lock);
-        gate_started = FALSE;
-        lock_release(&gate_lock);
+    if (atomic_exchange(&gate_state, GATE_WATCHING) == GATE_WATCHING)
+        return;
+    if (!gate_start(&started_now))
         atomic_store(&gate_state, GATE_ASLEEP);
-    }
+    else if (!started_now)
+        futex_wake_one(&gate_state);
+}
+
+void gate_request_worker(struct tp_pool *pool)
+{
+    atomic_store(&pool->gate_requested, TRUE);
+    if (!atomic_exchange(&gate_requests, 1))
+        futex_wake_one(&gate_requests);
+    gate_poke();
 }

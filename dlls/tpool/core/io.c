@@ -213,7 +213,7 @@ static void io_notify_unaccounted(struct tp_io *io, OVERLAPPED *overlapped, NTST
     post = object_add_pending(&io->object);
     lock_release(&io->object.lock);
     if (post)
-        object_post(&io->object);
+        object_post_unheld(&io->object);
 }
 
 /* Called by the io_port for every completion on a bound handle.  When the
@@ -254,7 +254,7 @@ static void io_notify(void *key, OVERLAPPED *overlapped, NTSTATUS status, ULONG_
     if (unbind)
         io_unbind(io);
     if (post)
-        object_post(&io->object);
+        object_post_unheld(&io->object);
     if (release)
         object_release(&io->object);
 }

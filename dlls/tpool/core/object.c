@@ -22,6 +22,7 @@ static void object_init(struct tp_object *object, ULONG tag, const struct tp_obj
     lock_init(&object->lock);
     object->packet.priority = env->priority;
     atomic_init(&object->idle_seq, 0);
+    atomic_init(&object->sleepers, 0);
     object->callback = callback;
     object->context = context;
 }
@@ -42,7 +43,8 @@ NTSTATUS object_create(struct tp_object **out, SIZE_T size, ULONG tag, const str
         env_release(&env);
         return status;
     }
-    if (!(object = mem_alloc(size)))
+    object = tag == TP_TAG_SIMPLE ? mem_cache_alloc(&env.pool->simple_objects) : mem_alloc(size);
+    if (!object)
     {
         env_release(&env);
         return STATUS_NO_MEMORY;
@@ -70,10 +72,24 @@ BOOL object_try_addref(struct tp_object *object)
     return FALSE;
 }
 
+/* Simple callbacks are allocated from their pool's cache, which outlives
+ * them: the pool is released after the memory. */
+static void object_free_memory(struct tp_object *object)
+{
+    BOOL simple = object->tag == TP_TAG_SIMPLE;
+
+    object->tag = TP_TAG_FREED;
+    if (simple)
+        mem_cache_free(&object->env.pool->simple_objects, object);
+    else
+        mem_free(object);
+}
+
 void object_release(struct tp_object *object)
 {
     void (*freed)(void *context) = object->freed;
     void *context = object->context;
+    struct tp_env env;
 
     if (atomic_fetch_sub_explicit(&object->refs, 1, memory_order_acq_rel) != 1)
         return;
@@ -81,9 +97,9 @@ void object_release(struct tp_object *object)
         group_remove(object->env.group, object);
     if (object->ops->destroy)
         object->ops->destroy(object);
-    object->tag = TP_TAG_FREED;
-    env_release(&object->env);
-    mem_free(object);
+    env = object->env;
+    object_free_memory(object);
+    env_release(&env);
     if (freed)
         freed(context);
 }
@@ -138,22 +154,34 @@ static BOOL object_defer_to_worker(struct tp_object *object)
     return TRUE;
 }
 
-void object_post(struct tp_object *object)
+/* Queues the packet; `repost` by the worker that took it, before it runs
+ * one of the object's callbacks (port_repost). */
+static void object_queue_packet(struct tp_object *object, BOOL repost)
 {
     if (object->env.persistent)
         persistent_post(object->env.pool, &object->packet);
+    else if (repost)
+        pool_repost(object->env.pool, &object->packet);
     else if (!object_defer_to_worker(object))
         pool_post(object->env.pool, &object->packet);
 }
 
-/* object_post by the worker that took the packet, before it runs one of
- * the object's callbacks (port_repost). */
-static void object_repost(struct tp_object *object)
+void object_post(struct tp_object *object)
 {
-    if (object->env.persistent)
-        persistent_post(object->env.pool, &object->packet);
-    else
-        pool_repost(object->env.pool, &object->packet);
+    object_queue_packet(object, FALSE);
+}
+
+/* Once the packet is queued, a worker may run the callback and the
+ * application free the object and the pool before pool_post() is done with
+ * the pool (starting a worker for it): a poster without a reference holds
+ * the pool meanwhile (a no-op for the default pool, which is never freed). */
+void object_post_unheld(struct tp_object *object)
+{
+    struct tp_pool *pool = object->env.pool;
+
+    pool_addref(pool);
+    object_queue_packet(object, FALSE);
+    pool_release(pool);
 }
 
 void object_submit(struct tp_object *object)
@@ -234,7 +262,11 @@ static void object_wait_locked(struct tp_object *object, ULONG self, BOOL all)
         lock_release(&object->lock);
         thread_blocking_begin();
         if (!object_spin_until_completion(object, seq))
+        {
+            atomic_fetch_add(&object->sleepers, 1);
             futex_wait(&object->idle_seq, seq, TIMEOUT_INFINITE);
+            atomic_fetch_sub(&object->sleepers, 1);
+        }
         thread_blocking_end();
         lock_acquire(&object->lock);
         object->waiters--;
@@ -279,13 +311,16 @@ ULONG object_outstanding(struct tp_object *object, BOOL count_self)
     return count;
 }
 
-/* Under the object lock: TRUE if waiters must be woken after unlocking. */
+/* Under the object lock: TRUE if waiters must be woken after unlocking.
+ * Waiters that still spin see idle_seq move; the wake-up, a system call,
+ * is for those asleep.  A waiter counts itself asleep before it sleeps on
+ * idle_seq, so either this sees it or its sleep sees idle_seq moved. */
 static BOOL object_signal_waiters(struct tp_object *object)
 {
     if (!object->waiters)
         return FALSE;
     atomic_fetch_add(&object->idle_seq, 1);
-    return TRUE;
+    return atomic_load(&object->sleepers) != 0;
 }
 
 void object_wake_waiters(struct tp_object *object)
@@ -399,7 +434,7 @@ void object_dispatch(struct tp_worker *worker, struct port_packet *packet)
      * after a short callback this worker takes it back itself, instead
      * of each callback handing the packet to the other processor. */
     if (repost)
-        object_repost(object);
+        object_queue_packet(object, TRUE);
     object_run(worker, object);
     object_release(object);
 }

@@ -35,8 +35,10 @@ NTSTATUS pool_create(struct tp_pool **out)
     thread_default_stack(&pool->stack_reserve, &pool->stack_commit);
     timer_queue_init(&pool->timers);
     lock_init(&pool->persistent_lock);
+    mem_cache_init(&pool->simple_objects, sizeof(struct tp_object));
     stats_pool_register(pool);
     gate_register(pool);
+    gate_prepare();
     *out = pool;
     return STATUS_SUCCESS;
 }
@@ -75,6 +77,7 @@ static void pool_free(struct tp_pool *pool)
     stats_pool_unregister(pool);
     io_pool_free(pool);
     persistent_free(pool);
+    mem_cache_destroy(&pool->simple_objects);
     pool->tag = TP_TAG_FREED;
     mem_free(pool);
 }
@@ -188,12 +191,37 @@ NTSTATUS pool_grow(struct tp_pool *pool)
     return pool_start_reserved(pool);
 }
 
+/* A worker that expires timers starts no thread, nor the gate's: that
+ * takes milliseconds under Wine, and every timer due meanwhile would wait
+ * (timers expired up to 8 ms late). */
+static BOOL pool_defer_post(struct tp_pool *pool)
+{
+    struct tp_worker *worker = thread_state_current()->slot;
+
+    if (!worker || !worker->expiring || worker->pool != pool)
+        return FALSE;
+    worker->post_deferred = TRUE;
+    return TRUE;
+}
+
 static void pool_posted(struct tp_pool *pool, enum port_post_result result)
 {
+    if (result == PORT_POST_HANDED || pool_defer_post(pool))
+        return;
     /* when no worker can be started now, the gate retries */
-    if (result == PORT_POST_QUEUED ||
-        (result == PORT_POST_NO_WAITER && pool_grow(pool) != STATUS_SUCCESS))
+    if (result == PORT_POST_QUEUED || pool_grow(pool) != STATUS_SUCCESS)
         gate_poke();
+}
+
+/* The worker goes back to its timers at once: the gate starts the thread. */
+void pool_post_deferred(struct tp_pool *pool)
+{
+    if (!port_queued(&pool->port))
+        return;
+    if (port_waiting(&pool->port))
+        gate_poke();
+    else
+        gate_request_worker(pool);
 }
 
 void pool_post(struct tp_pool *pool, struct port_packet *packet)

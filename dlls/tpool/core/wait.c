@@ -98,7 +98,7 @@ static BOOL wait_fire_locked(struct tp_wait *wait, BOOL signaled, BOOL *wake)
 static void wait_fired(struct tp_wait *wait, BOOL post, BOOL wake)
 {
     if (post)
-        object_post(&wait->object);
+        object_post_unheld(&wait->object);
     if (wake)
         futex_wake_all(&wait->state);
 }

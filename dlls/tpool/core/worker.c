@@ -7,10 +7,13 @@
 #define WORKER_IDLE_TIMEOUT (10000 * (LONGLONG)TICKS_PER_MS)
 
 /* Parks until a packet comes or the deadline passes; with the timer duty,
- * the deadline is the timers' and the worker waits behind the others. */
+ * the deadline is the timers' and the worker waits behind the others.
+ * Timers already due are expired before any packet is taken: while packets
+ * keep coming (a thread setting timers posts nudges) the port would
+ * otherwise never let the deadline pass. */
 static NTSTATUS worker_park(struct tp_pool *pool, struct port_packet **packet, BOOL *expired)
 {
-    LONGLONG idle, deadline;
+    LONGLONG now, idle, deadline;
     unsigned int duty;
     NTSTATUS status;
 
@@ -19,8 +22,12 @@ static NTSTATUS worker_park(struct tp_pool *pool, struct port_packet **packet, B
     if (!duty)
         return port_remove(&pool->port, packet, -WORKER_IDLE_TIMEOUT);
 
-    idle = clock_monotonic() + WORKER_IDLE_TIMEOUT;
-    status = port_remove_last(&pool->port, packet, deadline < idle ? deadline : idle);
+    now = clock_monotonic();
+    idle = now + WORKER_IDLE_TIMEOUT;
+    if (deadline <= now)
+        status = STATUS_TIMEOUT;
+    else
+        status = port_remove_last(&pool->port, packet, deadline < idle ? deadline : idle);
     timer_duty_release(pool, duty, status == STATUS_SUCCESS && *packet != &pool->timers.nudge);
     if (status == STATUS_TIMEOUT)
         *expired = TRUE;
@@ -39,6 +46,11 @@ static void worker_expire_timers(struct tp_worker *worker)
     worker->expiring = TRUE;
     timer_queue_expire(worker->pool);
     worker->expiring = FALSE;
+    if (worker->post_deferred)
+    {
+        worker->post_deferred = FALSE;
+        pool_post_deferred(worker->pool);
+    }
     if (!(packet = worker->deferred))
         return;
     worker->deferred = NULL;

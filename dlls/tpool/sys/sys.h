@@ -160,6 +160,7 @@ struct port_waiter
 {
     struct list entry;              /* in port->waiters, then in a wake list */
     atomic_int state;               /* port.c's enum waiter_state */
+    atomic_int left_reposts;        /* port_repost() left it packets while it spins */
     int counts;                     /* counts as running once handed packets */
     ULONG max;
     ULONG count;                    /* packets handed, under the port lock */
@@ -287,6 +288,27 @@ unsigned int port_waiting(struct port *port);
 /* Zeroed memory from the process heap; NULL when out of memory. */
 void *mem_alloc(SIZE_T size);
 void mem_free(void *ptr);
+
+/* Blocks of one size kept for reuse, for memory that one thread allocates
+ * and another frees at a high rate.  A kept block counts as freed for the
+ * fault counters (a block freed on a worker comes back to the cache a
+ * little after its callback: the tests' leak check must not see a second
+ * block allocated meanwhile as a leak), and taking one can fail by
+ * injection as mem_alloc can. */
+struct mem_cache
+{
+    struct lock lock;
+    SIZE_T size;
+    void *blocks;           /* each starts with a pointer to the next */
+    unsigned int count;
+};
+
+void mem_cache_init(struct mem_cache *cache, SIZE_T size);
+/* A zeroed block of the cache's size; NULL when out of memory. */
+void *mem_cache_alloc(struct mem_cache *cache);
+void mem_cache_free(struct mem_cache *cache, void *ptr);
+/* Frees the kept blocks; nobody may use the cache meanwhile. */
+void mem_cache_destroy(struct mem_cache *cache);
 
 /* ---- Fault injection (for tests) ---------------------------------------- */
 

@@ -10,10 +10,12 @@
  *   needs no resources.  Packets go to the fullest thread that has room, so
  *   as few threads as possible are used; a thread without reserved slots
  *   exits after WAIT_THREAD_IDLE_MS.
- * - Associating queues the packet under the thread's lock and sets the
- *   control event only if the thread is not already going to look at its
- *   queue, so a burst of associations costs a few SetEvents per thread
- *   rather than one per association.
+ * - Associating queues the packet under the thread's lock and, only if
+ *   the thread is not already going to look at its queue, has the waker
+ *   thread set the control event: so a burst of associations costs a few
+ *   SetEvents per thread rather than one per association, none of them on
+ *   the caller's thread (the caller of SetThreadpoolWait already pays a
+ *   round trip for the handle's type).
  * - The thread rebuilds its handle array before every wait: packets that
  *   were notified, cancelled or found invalid leave it, queued ones are
  *   appended.  Appending keeps the array in association order, so a packet
@@ -40,6 +42,7 @@
 
 #define WAIT_THREAD_SLOTS   (MAXIMUM_WAIT_OBJECTS - 1)
 #define WAIT_THREAD_IDLE_MS 10000
+#define WAKER_BATCH         (TICKS_PER_MS / 5)
 
 enum packet_state
 {
@@ -60,6 +63,7 @@ struct wait_thread
     struct list queue;              /* queued packets, in association order */
     BOOL will_look;                 /* the queue is looked at before the next wait */
     unsigned int cancellers;        /* threads sleeping on `rebuilds` */
+    atomic_int kicked;              /* the waker must set `control` */
     atomic_int rebuilds;            /* counts the rebuilds of the array */
     /* The wait thread's own, read by it without the lock: */
     DWORD count;
@@ -79,6 +83,63 @@ struct wait_packet
 
 static struct lock wait_threads_lock = LOCK_INIT;
 static struct list wait_threads = LIST_INIT(wait_threads);
+static BOOL waker_started;          /* under wait_threads_lock */
+static atomic_int waker_pending;    /* a thread was kicked since the waker's last look */
+
+/* ---- The waker ----------------------------------------------------------- */
+
+/* Sets the control event of every kicked thread, under wait_threads_lock
+ * so that none retires meanwhile. */
+static void waker_kick_threads(void)
+{
+    struct wait_thread *thread;
+    struct list *cursor;
+
+    lock_acquire(&wait_threads_lock);
+    for (cursor = wait_threads.next; cursor != &wait_threads; cursor = cursor->next)
+    {
+        thread = LIST_ENTRY(cursor, struct wait_thread, entry);
+        if (atomic_exchange(&thread->kicked, 0)) SetEvent(thread->control);
+    }
+    lock_release(&wait_threads_lock);
+}
+
+/* A kick that follows the last round within WAKER_BATCH waits for the rest
+ * of it: the associations of a burst then cost one round of wake-ups and
+ * array rebuilds per WAKER_BATCH, rather than one per association. */
+static void waker_main(void *arg)
+{
+    static atomic_int never_changes;
+    LONGLONG next;
+
+    for (;;)
+    {
+        atomic_store(&waker_pending, 0);
+        waker_kick_threads();
+        next = clock_monotonic() + WAKER_BATCH;
+        futex_wait(&waker_pending, 0, TIMEOUT_INFINITE);
+        /* the rest of the round: Sleep would count whole milliseconds */
+        futex_wait(&never_changes, 0, next);
+    }
+}
+
+/* Started with the first wait thread, for the life of the process. */
+static NTSTATUS waker_start(void)
+{
+    NTSTATUS status = STATUS_SUCCESS;
+
+    lock_acquire(&wait_threads_lock);
+    if (!waker_started && !(status = thread_start(waker_main, NULL, 0, 0)))
+        waker_started = TRUE;
+    lock_release(&wait_threads_lock);
+    return status;
+}
+
+static void waker_kick(struct wait_thread *thread)
+{
+    atomic_store(&thread->kicked, 1);
+    if (!atomic_exchange(&waker_pending, 1)) futex_wake_one(&waker_pending);
+}
 
 /* ---- The wait thread --------------------------------------------------- */
 
@@ -220,6 +281,7 @@ static NTSTATUS wait_thread_start(struct wait_thread **ret)
     struct wait_thread *thread;
     NTSTATUS status;
 
+    if ((status = waker_start())) return status;
     if (!(thread = mem_alloc(sizeof(*thread)))) return STATUS_NO_MEMORY;
     if (!(thread->control = CreateEventW(NULL, FALSE, FALSE, NULL)))
     {
@@ -230,6 +292,7 @@ static NTSTATUS wait_thread_start(struct wait_thread **ret)
     lock_init(&thread->lock);
     list_init(&thread->queue);
     atomic_init(&thread->rebuilds, 0);
+    atomic_init(&thread->kicked, 0);
 
     if ((status = thread_start(wait_thread_main, thread, 0, 0)))
     {
@@ -337,7 +400,7 @@ NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle)
     signal = wait_thread_request_look(thread);
     lock_release(&thread->lock);
 
-    if (signal) SetEvent(thread->control);
+    if (signal) waker_kick(thread);
     return STATUS_SUCCESS;
 }
 
