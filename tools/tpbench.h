@@ -108,6 +108,14 @@ void latency_callback_started(void);
 /* After the implementation waited for its callbacks: fails unless there
  * was exactly one callback per probe. */
 void latency_check(void);
+/* The same probes handed to a bare thread instead of a pool
+ * (tpbench_floor.c): reports <name>_p50 and <name>_p99 with the counts of
+ * measure_latency's series, idle_ms between probes. */
+void latency_floor_series(const char *name, const struct bench_config *config, unsigned int idle_ms,
+                          void (*submit)(void *context));
+/* The floor of the latency workload: a thread spinning on a flag (busy)
+ * and a thread asleep in an address wait (idle). */
+void measure_latency_floor(const struct bench_config *config);
 
 /* Follows the process's thread count while a workload runs;
  * monitor_stop() reports the peak number of threads above the count

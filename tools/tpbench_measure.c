@@ -263,15 +263,19 @@ void latency_check(void)
 }
 
 /* The submitting thread spins: it must not add its own wake-up to the
- * next probe, and one core is left for the pool. */
-static int64_t latency_probe(void (*submit)(void *context), void *context)
+ * next probe, and one core is left for the pool.  A probe of the floor
+ * (tpbench_floor.c) is no callback of the pool's. */
+static int64_t latency_probe(void (*submit)(void *context), void *context, int pool_callback)
 {
     int64_t submitted, started, deadline;
     unsigned int spins = 0;
 
     atomic_store(&latency_started_ns, 0);
-    latency_probes++;
-    expected_callbacks++;
+    if (pool_callback)
+    {
+        latency_probes++;
+        expected_callbacks++;
+    }
     submitted = bench_now_ns();
     deadline = submitted + (int64_t)COMPLETION_TIMEOUT_MS * 1000000;
     submit(context);
@@ -284,7 +288,7 @@ static int64_t latency_probe(void (*submit)(void *context), void *context)
 }
 
 static void latency_series(const char *name, long count, unsigned int idle_ms,
-                           void (*submit)(void *context), void *context)
+                           void (*submit)(void *context), void *context, int pool_callbacks)
 {
     int64_t *samples = malloc(count * sizeof(*samples));
     char metric[32];
@@ -296,7 +300,7 @@ static void latency_series(const char *name, long count, unsigned int idle_ms,
     {
         if (idle_ms)
             bench_sleep_ms(idle_ms);
-        samples[i] = latency_probe(submit, context);
+        samples[i] = latency_probe(submit, context, pool_callbacks);
     }
     samples_sort(samples, count);
     snprintf(metric, sizeof(metric), "%s_p50", name);
@@ -306,15 +310,26 @@ static void latency_series(const char *name, long count, unsigned int idle_ms,
     free(samples);
 }
 
+static long latency_count(const struct bench_config *config, unsigned int idle_ms)
+{
+    return idle_ms ? bench_count(config, 500, 50) : bench_count(config, 10000, 500);
+}
+
 void measure_latency(const struct bench_config *config, void (*submit)(void *context), void *context)
 {
     long warm_up = bench_count(config, 1000, 100), i;
 
     /* Lets the pool start the threads it wants before the first sample. */
     for (i = 0; i < warm_up; i++)
-        latency_probe(submit, context);
-    latency_series("busy", bench_count(config, 10000, 500), 0, submit, context);
-    latency_series("idle", bench_count(config, 500, 50), 2, submit, context);
+        latency_probe(submit, context, 1);
+    latency_series("busy", latency_count(config, 0), 0, submit, context, 1);
+    latency_series("idle", latency_count(config, 2), 2, submit, context, 1);
+}
+
+void latency_floor_series(const char *name, const struct bench_config *config, unsigned int idle_ms,
+                          void (*submit)(void *context))
+{
+    latency_series(name, latency_count(config, idle_ms), idle_ms, submit, NULL, 0);
 }
 
 /* ---- Monitor --------------------------------------------------------------- */
