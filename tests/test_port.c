@@ -348,8 +348,11 @@ static void test_port_remove_switches_port(void **test_state)
 }
 
 /* Producers and consumers with tiny deadlines, so that timeouts race with
- * hand-offs, and consumers that block now and then.  Every packet must be
- * received exactly once. */
+ * hand-offs (with and without the port lock), and consumers that block now
+ * and then.  Every packet must be received exactly once, and no more
+ * consumers may hold packets at once than the limit allows: a consumer
+ * counts as active from a removal until it removes again or blocks, when
+ * the port counts it as running. */
 #define STRESS_PRODUCERS 2
 #define STRESS_CONSUMERS 3
 #define STRESS_PACKETS   2000
@@ -362,7 +365,18 @@ static struct
     atomic_int total;
     atomic_int done;
     atomic_int failures;
+    atomic_int active;
+    atomic_int most_active;
 } port_stress;
+
+static void stress_count_active(int delta)
+{
+    int active = atomic_fetch_add(&port_stress.active, delta) + delta;
+    int most = atomic_load(&port_stress.most_active);
+
+    while (active > most && !atomic_compare_exchange_weak(&port_stress.most_active, &most, active))
+        ;
+}
 
 static void stress_producer(void *arg)
 {
@@ -385,21 +399,29 @@ static void stress_consumer(void *arg)
     LONGLONG guard = clock_monotonic() + 3 * LONG_WAIT;
     struct port_packet *packets[3];
     ULONG count, i, round = 0;
+    BOOL active = FALSE;
 
     while (atomic_load(&port_stress.total) < STRESS_PRODUCERS * STRESS_PACKETS &&
            !guard_passed(guard, &port_stress.failures))
     {
+        if (active) stress_count_active(-1);
         count = port_remove_batch(&port_stress.port, packets, 1 + round % 3, tiny_deadline(round));
+        if ((active = count != 0)) stress_count_active(1);
         round++;
         for (i = 0; i < count; i++) atomic_fetch_add(&port_stress.received[packets[i]->key], 1);
         atomic_fetch_add(&port_stress.total, count);
+        if (round % 3 == 0) thread_yield();     /* holds its packets a while */
         if (round % 7 == 0)
         {
+            /* running again after the block, perhaps above the limit */
+            if (active) stress_count_active(-1);
+            active = FALSE;
             thread_blocking_begin();
             thread_yield();
             thread_blocking_end();
         }
     }
+    if (active) stress_count_active(-1);
     port_leave(&port_stress.port);
     count_up(&port_stress.done);
 }
@@ -415,6 +437,7 @@ static void test_port_stress(void **test_state)
                                     clock_monotonic() + 4 * LONG_WAIT),
                      STRESS_PRODUCERS + STRESS_CONSUMERS);
     assert_int_equal(atomic_load(&port_stress.failures), 0);
+    assert_in_range(atomic_load(&port_stress.most_active), 1, 2);
     for (i = 0; i < STRESS_PRODUCERS * STRESS_PACKETS; i++)
         assert_int_equal(atomic_load(&port_stress.received[i]), 1);
     assert_int_equal(port_queued(&port_stress.port), 0);

@@ -9,10 +9,21 @@
  * the lock.  A woken waiter therefore never finds its packet stolen, and
  * the concurrency limit is enforced at hand-off time.
  *
+ * The most recent waiter is also offered (port->offer) to posters that
+ * find no packet queued: such a poster takes a running slot and the
+ * offer with atomic operations and hands the packet over in the waiter's
+ * mailbox, without the lock; the waiter unlists itself.  Under the lock,
+ * withdrawing the offer of a waiter claims it against such posters.  The
+ * lock is where a worker coming back for more meets the next poster:
+ * handing a probe to a spinning worker took 1.4 us natively with it
+ * (cache lines moving back and forth), 0.2 us without.
+ *
  * Invariant at every lock release: if packets are queued and fewer than
  * `concurrency` threads run, no thread waits, except one still spinning
  * after port_repost() left it the packets: it takes them, under the
- * lock, before it may sleep.
+ * lock, before it may sleep.  A waiter handed a packet without the lock
+ * counts as running from then on and stays listed until it unlists
+ * itself; handers skip it.
  */
 
 #include "sys.h"
@@ -49,17 +60,74 @@ void port_init(struct port *port, unsigned int concurrency)
 
     lock_init(&port->lock);
     for (i = 0; i < PORT_PRIORITIES; i++) list_init(&port->queues[i]);
-    port->queued = 0;
+    atomic_init(&port->queued, 0);
     list_init(&port->waiters);
     port->num_waiters = 0;
-    port->concurrency = concurrency ? concurrency : thread_cpu_count();
-    port->running = 0;
+    atomic_init(&port->concurrency, concurrency ? concurrency : thread_cpu_count());
+    atomic_init(&port->running, 0);
     port->spins = thread_cpu_count() >= 2 ? WAITER_SPINS : 0;
     atomic_init(&port->removed, 0);
+    atomic_init(&port->offer, NULL);
     port->starved = NULL;
 }
 
+static unsigned int queued_packets(struct port *port)
+{
+    return atomic_load_explicit(&port->queued, memory_order_relaxed);
+}
+
+static BOOL below_limit(struct port *port)
+{
+    return atomic_load_explicit(&port->running, memory_order_relaxed) <
+           atomic_load_explicit(&port->concurrency, memory_order_relaxed);
+}
+
+/* Counts one more running thread if fewer than `concurrency` run: how
+ * posters without the lock count the waiter they hand a packet, so
+ * handers under the lock do the same. */
+static BOOL reserve_running(struct port *port)
+{
+    unsigned int running = atomic_load_explicit(&port->running, memory_order_relaxed);
+
+    while (running < atomic_load_explicit(&port->concurrency, memory_order_relaxed))
+        if (atomic_compare_exchange_weak_explicit(&port->running, &running, running + 1,
+                                                  memory_order_relaxed, memory_order_relaxed))
+            return TRUE;
+    return FALSE;
+}
+
+static void unreserve_running(struct port *port)
+{
+    atomic_fetch_sub_explicit(&port->running, 1, memory_order_relaxed);
+}
+
 /* The following helpers run under the port lock. */
+
+static void count_queued(struct port *port, int delta)
+{
+    atomic_store_explicit(&port->queued, queued_packets(port) + delta, memory_order_relaxed);
+}
+
+/* Makes `waiter` the one offered to posters without the lock. */
+static void offer_waiter(struct port *port, struct port_waiter *waiter)
+{
+    struct port_waiter *previous = atomic_exchange(&port->offer, waiter);
+
+    if (previous) previous->offered = FALSE;
+    waiter->offered = TRUE;
+}
+
+/* Claims the waiter against posters without the lock; FALSE if one of
+ * them has already handed it a packet (it stays marked offered). */
+static BOOL withdraw_offer(struct port *port, struct port_waiter *waiter)
+{
+    struct port_waiter *expected = waiter;
+
+    if (!waiter->offered) return TRUE;
+    if (!atomic_compare_exchange_strong(&port->offer, &expected, NULL)) return FALSE;
+    waiter->offered = FALSE;
+    return TRUE;
+}
 
 static struct port_packet *dequeue_packet(struct port *port)
 {
@@ -73,7 +141,7 @@ static struct port_packet *dequeue_packet(struct port *port)
         list_remove(entry);
         packet = LIST_ENTRY(entry, struct port_packet, entry);
         packet->queued = 0;
-        port->queued--;
+        count_queued(port, -1);
         return packet;
     }
     return NULL;
@@ -83,18 +151,31 @@ static ULONG take_packets(struct port *port, struct port_packet **packets, ULONG
 {
     ULONG first = count;
 
-    while (count < max && port->queued) packets[count++] = dequeue_packet(port);
+    while (count < max && queued_packets(port)) packets[count++] = dequeue_packet(port);
     atomic_fetch_add_explicit(&port->removed, count - first, memory_order_relaxed);
     return count;
 }
 
-/* Unlists the waiter and moves queued packets into its block. */
+/* Unlists the waiter and moves queued packets into its block; the caller
+ * has counted it as running if it counts. */
 static void hand_packets(struct port *port, struct port_waiter *waiter)
 {
     list_remove(&waiter->entry);
     port->num_waiters--;
     waiter->count = take_packets(port, waiter->packets, 0, waiter->max);
-    if (waiter->counts) port->running++;
+}
+
+/* The most recent waiter no poster has handed a packet without the lock. */
+static struct port_waiter *claim_waiter(struct port *port)
+{
+    struct list *entry;
+
+    for (entry = port->waiters.next; entry != &port->waiters; entry = entry->next)
+    {
+        struct port_waiter *waiter = LIST_ENTRY(entry, struct port_waiter, entry);
+        if (withdraw_offer(port, waiter)) return waiter;
+    }
+    return NULL;
 }
 
 /* Hands queued packets to waiters while the limit allows; the waiters are
@@ -103,29 +184,30 @@ static void release_waiters(struct port *port, struct list *woken)
 {
     struct port_waiter *waiter;
 
-    while (port->queued && port->running < port->concurrency && !list_empty(&port->waiters))
+    while (queued_packets(port) && !list_empty(&port->waiters) && reserve_running(port))
     {
-        waiter = LIST_ENTRY(list_head(&port->waiters), struct port_waiter, entry);
+        if (!(waiter = claim_waiter(port)))
+        {
+            unreserve_running(port);
+            return;
+        }
         hand_packets(port, waiter);
+        if (!waiter->counts) unreserve_running(port);
         list_add_tail(woken, &waiter->entry);
     }
 }
 
-/* Called without the lock.  A waiter may return as soon as it is marked;
- * its block, in its thread's state, stays valid memory, so the wake-up
- * call that may follow is at worst a spurious wake of that thread's next
- * wait. */
+static void mark_handed(struct port_waiter *waiter);
+
+/* Called without the lock. */
 static void wake_waiters(struct list *woken)
 {
     struct list *entry = woken->next, *next;
-    struct port_waiter *waiter;
 
     for (; entry != woken; entry = next)
     {
         next = entry->next;
-        waiter = LIST_ENTRY(entry, struct port_waiter, entry);
-        if (atomic_exchange(&waiter->state, WAITER_HANDED) == WAITER_SLEEPING)
-            futex_wake_one(&waiter->state);
+        mark_handed(LIST_ENTRY(entry, struct port_waiter, entry));
     }
 }
 
@@ -137,16 +219,17 @@ static BOOL stop_running(struct port *port)
 
     list_init(&woken);
     lock_acquire(&port->lock);
-    port->running--;
+    unreserve_running(port);
     release_waiters(port, &woken);
-    starved = port->queued && port->running < port->concurrency;
+    starved = queued_packets(port) && below_limit(port);
     lock_release(&port->lock);
     wake_waiters(&woken);
     return starved;
 }
 
 /* Under the port lock: does the most recent waiter still spin?  It then
- * takes queued packets itself at the end of its spin (waiter_spin). */
+ * takes queued packets itself at the end of its spin (waiter_spin), and is
+ * no longer offered to posters without the lock. */
 static struct port_waiter *spinning_waiter(struct port *port)
 {
     struct port_waiter *waiter;
@@ -154,9 +237,40 @@ static struct port_waiter *spinning_waiter(struct port *port)
     if (list_empty(&port->waiters))
         return NULL;
     waiter = LIST_ENTRY(list_head(&port->waiters), struct port_waiter, entry);
-    if (atomic_load_explicit(&waiter->state, memory_order_relaxed) != WAITER_SPINNING)
+    if (atomic_load_explicit(&waiter->state, memory_order_relaxed) != WAITER_SPINNING ||
+        !withdraw_offer(port, waiter))
         return NULL;
     return waiter;
+}
+
+/* Marks a waiter handed its packets and wakes it if it sleeps.  It may
+ * return as soon as it is marked; its block, in its thread's state, stays
+ * valid memory, so the wake-up call that may follow is at worst a
+ * spurious wake of that thread's next wait. */
+static void mark_handed(struct port_waiter *waiter)
+{
+    if (atomic_exchange(&waiter->state, WAITER_HANDED) == WAITER_SLEEPING)
+        futex_wake_one(&waiter->state);
+}
+
+/* Without the lock: hands the packet to the offered waiter, if no packet
+ * is queued and the limit allows.  `*reserved` tells the caller to give
+ * back the running slot taken for a waiter another poster got first. */
+static BOOL post_to_offered(struct port *port, struct port_packet *packet, BOOL *reserved)
+{
+    struct port_waiter *waiter = atomic_load_explicit(&port->offer, memory_order_relaxed);
+
+    *reserved = FALSE;
+    if (!waiter || queued_packets(port) || !reserve_running(port))
+        return FALSE;
+    if (!atomic_compare_exchange_strong(&port->offer, &waiter, NULL))
+    {
+        *reserved = TRUE;
+        return FALSE;
+    }
+    waiter->mailbox = packet;
+    mark_handed(waiter);
+    return TRUE;
 }
 
 static enum port_post_result post_packet(struct port *port, struct port_packet *packet, BOOL lazy)
@@ -166,13 +280,17 @@ static enum port_post_result post_packet(struct port *port, struct port_packet *
     struct port_waiter *spinner;
     enum port_post_result result;
     struct list woken;
+    BOOL reserved = FALSE;
 
+    if (!lazy && post_to_offered(port, packet, &reserved))
+        return PORT_POST_HANDED;
     list_init(&woken);
     lock_acquire(&port->lock);
+    if (reserved) unreserve_running(port);
     list_add_tail(&port->queues[priority], &packet->entry);
     packet->queued = 1;
-    port->queued++;
-    if (lazy && port->running < port->concurrency && (spinner = spinning_waiter(port)))
+    count_queued(port, 1);
+    if (lazy && below_limit(port) && (spinner = spinning_waiter(port)))
     {
         atomic_store_explicit(&spinner->left_reposts, 1, memory_order_relaxed);
         lock_release(&port->lock);
@@ -180,7 +298,7 @@ static enum port_post_result post_packet(struct port *port, struct port_packet *
     }
     release_waiters(port, &woken);
     if (!packet->queued) result = PORT_POST_HANDED;
-    else if (port->running < port->concurrency) result = PORT_POST_NO_WAITER;
+    else if (below_limit(port)) result = PORT_POST_NO_WAITER;
     else result = PORT_POST_QUEUED;
     lock_release(&port->lock);
     wake_waiters(&woken);
@@ -192,8 +310,15 @@ static enum port_post_result post_packet(struct port *port, struct port_packet *
  * be taken. */
 static BOOL waiter_claim(struct port *port, struct port_waiter *waiter)
 {
-    if (waiter->count || !port->queued || port->running >= port->concurrency)
+    if (waiter->count || !queued_packets(port))
         return FALSE;
+    if (waiter->counts ? !reserve_running(port) : !below_limit(port))
+        return FALSE;
+    if (!withdraw_offer(port, waiter))
+    {
+        if (waiter->counts) unreserve_running(port);
+        return FALSE;
+    }
     hand_packets(port, waiter);
     return TRUE;
 }
@@ -256,7 +381,7 @@ static BOOL wait_until_handed(struct port *port, struct port_waiter *waiter, LON
         if (futex_wait(&waiter->state, WAITER_SLEEPING, deadline) != STATUS_TIMEOUT) continue;
 
         lock_acquire(&port->lock);
-        if (!waiter->count)
+        if (!waiter->count && withdraw_offer(port, waiter))
         {
             list_remove(&waiter->entry);
             port->num_waiters--;
@@ -278,6 +403,23 @@ static ULONG take_more(struct port *port, struct port_packet **packets, ULONG co
     return count;
 }
 
+/* After a poster without the lock handed the waiter its mailbox (it
+ * already counted the waiter as running): the waiter unlists itself. */
+static ULONG take_mailbox(struct port *port, struct port_waiter *waiter, ULONG max)
+{
+    ULONG count;
+
+    lock_acquire(&port->lock);
+    list_remove(&waiter->entry);
+    port->num_waiters--;
+    waiter->offered = FALSE;
+    waiter->packets[0] = waiter->mailbox;
+    atomic_fetch_add_explicit(&port->removed, 1, memory_order_relaxed);
+    count = take_packets(port, waiter->packets, 1, max);
+    lock_release(&port->lock);
+    return count;
+}
+
 static ULONG remove_packets(struct port *port, struct port_packet **packets, ULONG max,
                             LONGLONG deadline, BOOL last)
 {
@@ -290,12 +432,11 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
     if (state->port && state->port != port) port_leave(state->port);
 
     lock_acquire(&port->lock);
-    if (state->port == port && counts) port->running--;
+    if (state->port == port && counts) unreserve_running(port);
     state->port = NULL;
-    if (port->queued && port->running < port->concurrency)
+    if (queued_packets(port) && (counts ? reserve_running(port) : below_limit(port)))
     {
         count = take_packets(port, packets, 0, max);
-        if (counts) port->running++;
         lock_release(&port->lock);
         state->port = port;
         return count;
@@ -311,16 +452,20 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
     waiter->max = max;
     waiter->count = 0;
     waiter->packets = packets;
+    waiter->offered = FALSE;
+    waiter->mailbox = NULL;
     if (last)
         list_add_tail(&port->waiters, &waiter->entry);
     else
         list_add_head(&port->waiters, &waiter->entry);
     port->num_waiters++;
+    if (!last && counts) offer_waiter(port, waiter);
     lock_release(&port->lock);
 
     if (deadline < 0) deadline = clock_monotonic() - deadline;
     if (!wait_until_handed(port, waiter, deadline)) return 0;
     state->port = port;
+    if (waiter->mailbox) return take_mailbox(port, waiter, max);
     return take_more(port, packets, waiter->count, max);
 }
 
@@ -349,7 +494,7 @@ BOOL port_cancel(struct port *port, struct port_packet *packet)
     {
         list_remove(&packet->entry);
         packet->queued = 0;
-        port->queued--;
+        count_queued(port, -1);
         cancelled = TRUE;
     }
     lock_release(&port->lock);
@@ -371,12 +516,7 @@ void port_claim(struct port *port)
 
     if (state->port == port) return;
     if (state->port) port_leave(state->port);
-    if (!state->blocked)
-    {
-        lock_acquire(&port->lock);
-        port->running++;
-        lock_release(&port->lock);
-    }
+    if (!state->blocked) atomic_fetch_add_explicit(&port->running, 1, memory_order_relaxed);
     state->port = port;
 }
 
@@ -395,9 +535,7 @@ void thread_blocking_end(void)
     struct port *port = state->port;
 
     if (--state->blocked || !port) return;
-    lock_acquire(&port->lock);
-    port->running++;
-    lock_release(&port->lock);
+    atomic_fetch_add_explicit(&port->running, 1, memory_order_relaxed);
 }
 
 void port_set_concurrency(struct port *port, unsigned int concurrency)
@@ -406,38 +544,33 @@ void port_set_concurrency(struct port *port, unsigned int concurrency)
 
     list_init(&woken);
     lock_acquire(&port->lock);
-    port->concurrency = concurrency ? concurrency : thread_cpu_count();
+    atomic_store(&port->concurrency, concurrency ? concurrency : thread_cpu_count());
     release_waiters(port, &woken);
     lock_release(&port->lock);
     wake_waiters(&woken);
 }
 
-static unsigned int read_counter(struct port *port, const unsigned int *counter)
-{
-    unsigned int value;
-
-    lock_acquire(&port->lock);
-    value = *counter;
-    lock_release(&port->lock);
-    return value;
-}
-
 unsigned int port_concurrency(struct port *port)
 {
-    return read_counter(port, &port->concurrency);
+    return atomic_load(&port->concurrency);
 }
 
 unsigned int port_queued(struct port *port)
 {
-    return read_counter(port, &port->queued);
+    return atomic_load(&port->queued);
 }
 
 unsigned int port_running(struct port *port)
 {
-    return read_counter(port, &port->running);
+    return atomic_load(&port->running);
 }
 
 unsigned int port_waiting(struct port *port)
 {
-    return read_counter(port, &port->num_waiters);
+    unsigned int value;
+
+    lock_acquire(&port->lock);
+    value = port->num_waiters;
+    lock_release(&port->lock);
+    return value;
 }

@@ -165,6 +165,8 @@ struct port_waiter
     ULONG max;
     ULONG count;                    /* packets handed, under the port lock */
     struct port_packet **packets;
+    BOOL offered;                   /* put in port->offer, under the port lock */
+    struct port_packet *mailbox;    /* the packet a poster handed without the lock */
 };
 
 /* Per-thread state kept by layer 1 for every thread that touches a port
@@ -229,18 +231,23 @@ struct port
 {
     struct lock lock;
     struct list queues[PORT_PRIORITIES];
-    unsigned int queued;         /* packets in the queues */
     struct list waiters;         /* waiting threads, most recent first */
     unsigned int num_waiters;
-    unsigned int concurrency;
-    unsigned int running;
     unsigned int spins;          /* how long a waiter spins before it sleeps */
-    atomic_ulong removed;        /* packets handed out so far */
     /* Called outside the lock when a running thread blocks while packets
      * are queued, fewer than `concurrency` threads run and no thread
      * waits: the owner may start another thread.  NULL by default; set
      * it after port_init(), before the port is used. */
     void (*starved)(struct port *port);
+    char lock_free_line[64];
+    /* What posters read and change without the lock (port.c), apart from
+     * the lock's own cache line. */
+    struct port_waiter *_Atomic offer;  /* the most recent waiter */
+    atomic_uint running;         /* also taken by posters without the lock */
+    atomic_uint queued;          /* packets in the queues; changed under the lock */
+    atomic_uint concurrency;     /* changed under the lock */
+    atomic_ulong removed;        /* packets handed out so far */
+    char end_of_line[64];
 };
 
 enum port_post_result
