@@ -165,7 +165,7 @@ struct port_waiter
     ULONG max;
     ULONG count;                    /* packets handed, under the port lock */
     struct port_packet **packets;
-    BOOL offered;                   /* put in port->offer, under the port lock */
+    BOOL offered;                   /* in port->offer rather than in port->waiters */
     struct port_packet *mailbox;    /* the packet a poster handed without the lock */
 };
 
@@ -232,7 +232,6 @@ struct port
     struct lock lock;
     struct list queues[PORT_PRIORITIES];
     struct list waiters;         /* waiting threads, most recent first */
-    unsigned int num_waiters;
     unsigned int spins;          /* how long a waiter spins before it sleeps */
     /* Called outside the lock when a running thread blocks while packets
      * are queued, fewer than `concurrency` threads run and no thread
@@ -240,9 +239,10 @@ struct port
      * it after port_init(), before the port is used. */
     void (*starved)(struct port *port);
     char lock_free_line[64];
-    /* What posters read and change without the lock (port.c), apart from
-     * the lock's own cache line. */
-    struct port_waiter *_Atomic offer;  /* the most recent waiter */
+    /* What posters and waiters read and change without the lock (port.c),
+     * apart from the lock's own cache line. */
+    struct port_waiter *_Atomic offer;  /* the most recent waiter, unlisted */
+    atomic_uint num_waiters;     /* listed and offered */
     atomic_uint running;         /* also taken by posters without the lock */
     atomic_uint queued;          /* packets in the queues; changed under the lock */
     atomic_uint concurrency;     /* changed under the lock */
