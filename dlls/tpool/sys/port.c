@@ -1,8 +1,8 @@
 /*
  * Completion port emulation.
  *
- * Waiting threads push a block on their own stack onto the port's waiter
- * stack and wait on its `state` word.  Whoever makes a packet available
+ * Waiting threads push a block kept in their thread state onto the port's
+ * waiter stack and wait on its `state` word.  Whoever makes a packet available
  * to a waiter (a poster, or a running thread that stops counting) pops the
  * most recent waiter, moves the packets into its block and counts it as
  * running, all under the port lock, then marks and wakes it after dropping
@@ -15,9 +15,9 @@
  * over in the waiter's mailbox, and neither takes the lock.  Handers under
  * the lock take the offer the same way before they look at the list; a
  * newer waiter lists the one it replaces.  The lock is where a worker
- * coming back for more meets the next poster: handing a probe to a
- * spinning worker took 1.4 us natively with it (cache lines moving back
- * and forth), 0.6 us without.
+ * coming back for more meets the next poster: a submission to a busy pool
+ * took 1.4 us natively with it (cache lines moving back and forth), 0.6 us
+ * without.
  *
  * Invariant at every lock release: if packets are queued and fewer than
  * `concurrency` threads run, no thread waits, except one still spinning
