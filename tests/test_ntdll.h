@@ -50,14 +50,17 @@ static inline void counter_free(struct counter *counter)
     CloseHandle(counter->each);
 }
 
+/* The counter may be gone (its events closed) as soon as the last callback
+ * is counted: each callback is done with it before it counts, but for the
+ * last one's `done`, which lets the test go on. */
 static inline void counter_hit(struct counter *counter)
 {
-    LONG count = InterlockedIncrement(&counter->count);
+    HANDLE done = counter->done;
+    LONG target = counter->target;
 
-    /* done last: a test may return as soon as it is set */
     SetEvent(counter->each);
-    if (count == counter->target)
-        SetEvent(counter->done);
+    if (InterlockedIncrement(&counter->count) == target)
+        SetEvent(done);
 }
 
 static inline void WINAPI count_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)

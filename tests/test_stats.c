@@ -224,11 +224,14 @@ struct simple_target
     HANDLE done;
 };
 
+/* The target lives in the test's frame, which may be gone as soon as the
+ * last callback is counted: read before counting. */
 static void WINAPI target_simple(PTP_CALLBACK_INSTANCE instance, void *context)
 {
     struct simple_target *target = context;
+    LONG goal = target->target;
 
-    if (InterlockedIncrement(&callbacks_seen) == target->target)
+    if (InterlockedIncrement(&callbacks_seen) == goal)
         SetEvent(target->done);
 }
 
