@@ -290,10 +290,15 @@ static void test_timers(void **state)
     assert_non_null(pool);
     InitializeThreadpoolEnvironment(&env);
     SetThreadpoolCallbackPool(&env, pool);
+    query(pool, &stats);
+    assert_int_equal(stats.workers, 0);
     timer = CreateThreadpoolTimer(timer_done, fired, &env);
     other = CreateThreadpoolTimer(timer_done, fired, &env);
     assert_non_null(timer);
     assert_non_null(other);
+    /* the pool's first timer started the worker that will expire it */
+    query(pool, &stats);
+    assert_int_equal(stats.workers, 1);
 
     due = relative_ms(60000);
     SetThreadpoolTimer(timer, &due, 0, 0);

@@ -169,6 +169,8 @@ void pool_repost(struct tp_pool *pool, struct port_packet *packet);
  * running or starting than the port's concurrency.  STATUS_TOO_MANY_THREADS
  * when the policy refuses, otherwise the thread start's status. */
 NTSTATUS pool_grow(struct tp_pool *pool);
+/* Starts a worker if the pool has none. */
+void pool_prepare_worker(struct tp_pool *pool);
 /* pool_grow in two steps, for callers that decide under their own lock:
  * the reservation keeps the pool alive until the start. */
 BOOL pool_reserve_worker(struct tp_pool *pool);

@@ -184,6 +184,22 @@ NTSTATUS pool_start_reserved(struct tp_pool *pool)
     return status;
 }
 
+/* A pool's first timer starts its first worker, which will expire the
+ * timers: under Wine a thread runs 3.5 ms after it is started, and the
+ * first timers set would wait for that (the tail of the lateness in a
+ * burst of SetThreadpoolTimer).  A failure is not the timer's: a worker is
+ * started again when a timer is due. */
+void pool_prepare_worker(struct tp_pool *pool)
+{
+    BOOL none;
+
+    lock_acquire(&pool->lock);
+    none = !pool->num_workers;
+    lock_release(&pool->lock);
+    if (none)
+        pool_grow(pool);
+}
+
 NTSTATUS pool_grow(struct tp_pool *pool)
 {
     if (!pool_reserve_worker(pool))

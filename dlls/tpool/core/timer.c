@@ -136,6 +136,7 @@ NTSTATUS timer_create(struct tp_object **out, PTP_TIMER_CALLBACK callback, void 
     timer = timer_from_object(*out);
     timer->entry.object = *out;
     timer->entry.expire = timer_expire;
+    pool_prepare_worker(timer->object.env.pool);
     return STATUS_SUCCESS;
 }
 
