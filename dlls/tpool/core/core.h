@@ -259,6 +259,8 @@ struct tp_worker
 };
 
 NTSTATUS worker_start(struct tp_pool *pool);
+/* The calling thread's worker if it is expiring `pool`'s timers, else NULL. */
+struct tp_worker *worker_expiring(struct tp_pool *pool);
 
 /* ---- Statistics (stats.c) ------------------------------------------------ */
 

@@ -146,9 +146,9 @@ BOOL object_add_pending(struct tp_object *object)
  * and runs itself: an expiry wakes no other thread. */
 static BOOL object_defer_to_worker(struct tp_object *object)
 {
-    struct tp_worker *worker = thread_state_current()->slot;
+    struct tp_worker *worker = worker_expiring(object->env.pool);
 
-    if (!worker || !worker->expiring || worker->deferred || worker->pool != object->env.pool)
+    if (!worker || worker->deferred)
         return FALSE;
     worker->deferred = &object->packet;
     return TRUE;

@@ -212,9 +212,9 @@ NTSTATUS pool_grow(struct tp_pool *pool)
  * (timers expired up to 8 ms late). */
 static BOOL pool_defer_post(struct tp_pool *pool)
 {
-    struct tp_worker *worker = thread_state_current()->slot;
+    struct tp_worker *worker = worker_expiring(pool);
 
-    if (!worker || !worker->expiring || worker->pool != pool)
+    if (!worker)
         return FALSE;
     worker->post_deferred = TRUE;
     return TRUE;

@@ -102,6 +102,13 @@ static void worker_main(void *arg)
     pool_worker_exited(pool, &worker, shutdown);
 }
 
+struct tp_worker *worker_expiring(struct tp_pool *pool)
+{
+    struct tp_worker *worker = thread_state_current()->slot;
+
+    return worker && worker->expiring && worker->pool == pool ? worker : NULL;
+}
+
 NTSTATUS worker_start(struct tp_pool *pool)
 {
     SIZE_T reserve, commit;

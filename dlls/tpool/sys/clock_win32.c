@@ -71,17 +71,16 @@ LONGLONG clock_deadline_from_ms(DWORD ms)
     return clock_monotonic() + (LONGLONG)ms * TICKS_PER_MS;
 }
 
+/* An address wait that nothing wakes: its timeout is in 100 ns units,
+ * where Sleep counts whole milliseconds. */
 void clock_sleep_until(LONGLONG deadline)
 {
-    LONGLONG now, ms;
+    static atomic_int never_changes;
 
     if (deadline == TIMEOUT_INFINITE)
     {
         for (;;) Sleep(INFINITE);
     }
-    while ((now = clock_monotonic()) < deadline)
-    {
-        ms = (deadline - now + TICKS_PER_MS - 1) / TICKS_PER_MS;
-        Sleep(ms >= INFINITE ? INFINITE - 1 : (DWORD)ms);
-    }
+    while (futex_wait(&never_changes, 0, deadline) != STATUS_TIMEOUT)
+        ;
 }

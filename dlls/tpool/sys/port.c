@@ -221,7 +221,15 @@ static void release_waiters(struct port *port, struct list *woken)
     }
 }
 
-static void mark_handed(struct port_waiter *waiter);
+/* Marks a waiter handed its packets and wakes it if it sleeps.  It may
+ * return as soon as it is marked; its block, in its thread's state, stays
+ * valid memory, so the wake-up call that may follow is at worst a
+ * spurious wake of that thread's next wait. */
+static void mark_handed(struct port_waiter *waiter)
+{
+    if (atomic_exchange(&waiter->state, WAITER_HANDED) == WAITER_SLEEPING)
+        futex_wake_one(&waiter->state);
+}
 
 /* Called without the lock. */
 static void wake_waiters(struct list *woken)
@@ -267,16 +275,6 @@ static struct port_waiter *spinning_waiter(struct port *port)
     if (atomic_load_explicit(&waiter->state, memory_order_relaxed) != WAITER_SPINNING)
         return NULL;
     return waiter;
-}
-
-/* Marks a waiter handed its packets and wakes it if it sleeps.  It may
- * return as soon as it is marked; its block, in its thread's state, stays
- * valid memory, so the wake-up call that may follow is at worst a
- * spurious wake of that thread's next wait. */
-static void mark_handed(struct port_waiter *waiter)
-{
-    if (atomic_exchange(&waiter->state, WAITER_HANDED) == WAITER_SLEEPING)
-        futex_wake_one(&waiter->state);
 }
 
 /* Without the lock: hands the packet to the offered waiter, if no packet

@@ -136,6 +136,7 @@ LONGLONG clock_system(void);
 LONGLONG clock_deadline_from_nt(const LARGE_INTEGER *timeout);
 /* Milliseconds to a monotonic deadline (INFINITE gives TIMEOUT_INFINITE). */
 LONGLONG clock_deadline_from_ms(DWORD ms);
+/* Sleeps until the monotonic deadline, to the clock's resolution. */
 void clock_sleep_until(LONGLONG deadline);
 
 /* ---- Threads ----------------------------------------------------------- */

@@ -109,7 +109,6 @@ static void waker_kick_threads(void)
  * array rebuilds per WAKER_BATCH, rather than one per association. */
 static void waker_main(void *arg)
 {
-    static atomic_int never_changes;
     LONGLONG next;
 
     for (;;)
@@ -118,8 +117,7 @@ static void waker_main(void *arg)
         waker_kick_threads();
         next = clock_monotonic() + WAKER_BATCH;
         futex_wait(&waker_pending, 0, TIMEOUT_INFINITE);
-        /* the rest of the round: Sleep would count whole milliseconds */
-        futex_wait(&never_changes, 0, next);
+        clock_sleep_until(next);
     }
 }
 
