@@ -2,7 +2,7 @@
  * Completion port emulation.
  *
  * Waiting threads push a block kept in their thread state onto the port's
- * waiter stack and wait on its `state` word.  Whoever makes a packet available
+ * waiter stack and wait on its hand-off word.  Whoever makes a packet available
  * to a waiter (a poster, or a running thread that stops counting) pops the
  * most recent waiter, moves the packets into its block and counts it as
  * running, all under the port lock, then marks and wakes it after dropping
@@ -12,7 +12,7 @@
  * The most recent waiter that counts is not listed but offered
  * (port->offer) to posters that find no packet queued: such a poster takes
  * a running slot and the offer with atomic operations and hands the packet
- * over in the waiter's mailbox, and neither takes the lock.  Handers under
+ * over in the waiter's hand-off word, and neither takes the lock.  Handers under
  * the lock take the offer the same way before they look at the list; a
  * newer waiter lists the one it replaces.  The lock is where a worker
  * coming back for more meets the next poster: a submission to a busy pool
@@ -46,12 +46,32 @@
 #define WAITER_YIELD_EVERY 16
 #define WAITER_YIELD_LIMIT (TICKS_PER_MS / 5)
 
+/* A waiter's hand-off word holds one of these, or the address of the
+ * packet a poster handed it without the lock: one exchange both hands the
+ * packet over and tells the poster whether to wake the waiter, so the
+ * line moves to the poster once and back once. */
 enum waiter_state
 {
     WAITER_SPINNING,
     WAITER_SLEEPING,
-    WAITER_HANDED,      /* set once the hander is done with the block */
+    WAITER_HANDED,      /* packets in the block; set once the hander is done with it */
 };
+
+/* A sleeper waits on the low 32 bits of its hand-off word: they read
+ * WAITER_SLEEPING until the word changes, as a packet's address is even. */
+static atomic_int *sleep_word(struct port_waiter *waiter)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (atomic_int *)((char *)&waiter->handoff + sizeof(uintptr_t) - sizeof(int));
+#else
+    return (atomic_int *)&waiter->handoff;
+#endif
+}
+
+static uintptr_t waiter_handoff(struct port_waiter *waiter)
+{
+    return atomic_load_explicit(&waiter->handoff, memory_order_acquire);
+}
 
 void port_init(struct port *port, unsigned int concurrency)
 {
@@ -221,14 +241,14 @@ static void release_waiters(struct port *port, struct list *woken)
     }
 }
 
-/* Marks a waiter handed its packets and wakes it if it sleeps.  It may
- * return as soon as it is marked; its block, in its thread's state, stays
- * valid memory, so the wake-up call that may follow is at worst a
- * spurious wake of that thread's next wait. */
-static void mark_handed(struct port_waiter *waiter)
+/* Marks a waiter handed its packets (WAITER_HANDED or a packet's address)
+ * and wakes it if it sleeps.  It may return as soon as it is marked; the
+ * wake-up call that may follow only names the address, so it is at worst
+ * a spurious wake of that thread's next wait. */
+static void hand_over(struct port_waiter *waiter, uintptr_t handoff)
 {
-    if (atomic_exchange(&waiter->state, WAITER_HANDED) == WAITER_SLEEPING)
-        futex_wake_one(&waiter->state);
+    if (atomic_exchange(&waiter->handoff, handoff) == WAITER_SLEEPING)
+        futex_wake_one(sleep_word(waiter));
 }
 
 /* Called without the lock. */
@@ -239,7 +259,7 @@ static void wake_waiters(struct list *woken)
     for (; entry != woken; entry = next)
     {
         next = entry->next;
-        mark_handed(LIST_ENTRY(entry, struct port_waiter, entry));
+        hand_over(LIST_ENTRY(entry, struct port_waiter, entry), WAITER_HANDED);
     }
 }
 
@@ -272,14 +292,16 @@ static struct port_waiter *spinning_waiter(struct port *port)
         return NULL;
     else
         waiter = LIST_ENTRY(list_head(&port->waiters), struct port_waiter, entry);
-    if (atomic_load_explicit(&waiter->state, memory_order_relaxed) != WAITER_SPINNING)
+    if (atomic_load_explicit(&waiter->handoff, memory_order_relaxed) != WAITER_SPINNING)
         return NULL;
     return waiter;
 }
 
 /* Without the lock: hands the packet to the offered waiter, if no packet
- * is queued and the limit allows.  `*reserved` tells the caller to give
- * back the running slot taken for a waiter another poster got first. */
+ * is queued and the limit allows, and counts it taken, so the waiter
+ * touches no line of the port's on its way to the callback.  `*reserved`
+ * tells the caller to give back the running slot taken for a waiter
+ * another poster got first. */
 static BOOL post_to_offered(struct port *port, struct port_packet *packet, BOOL *reserved)
 {
     struct port_waiter *waiter = atomic_load_explicit(&port->offer, memory_order_relaxed);
@@ -292,8 +314,9 @@ static BOOL post_to_offered(struct port *port, struct port_packet *packet, BOOL 
         *reserved = TRUE;
         return FALSE;
     }
-    waiter->mailbox = packet;
-    mark_handed(waiter);
+    count_waiters(port, -1);
+    atomic_fetch_add_explicit(&port->removed, 1, memory_order_relaxed);
+    hand_over(waiter, (uintptr_t)packet);
     return TRUE;
 }
 
@@ -364,14 +387,14 @@ static BOOL waiter_yield(LONGLONG *end)
  * hander marks it. */
 static BOOL waiter_spin(struct port *port, struct port_waiter *waiter)
 {
-    int expected = WAITER_SPINNING;
+    uintptr_t expected = WAITER_SPINNING;
     LONGLONG yield_end = 0;
     unsigned int i;
     BOOL taken;
 
     for (i = 0; i < port->spins; i++)
     {
-        if (atomic_load_explicit(&waiter->state, memory_order_acquire) == WAITER_HANDED)
+        if (waiter_handoff(waiter) >= WAITER_HANDED)
             return TRUE;
         if (i % WAITER_YIELD_EVERY != WAITER_YIELD_EVERY - 1 ||
             !atomic_load_explicit(&waiter->left_reposts, memory_order_relaxed))
@@ -381,7 +404,7 @@ static BOOL waiter_spin(struct port *port, struct port_waiter *waiter)
     }
     lock_acquire(&port->lock);
     taken = waiter_claim(port, waiter) ||
-            !atomic_compare_exchange_strong(&waiter->state, &expected, WAITER_SLEEPING);
+            !atomic_compare_exchange_strong(&waiter->handoff, &expected, WAITER_SLEEPING);
     lock_release(&port->lock);
     return taken;
 }
@@ -400,9 +423,9 @@ static BOOL wait_until_handed(struct port *port, struct port_waiter *waiter, LON
 {
     if (waiter_spin(port, waiter))
         return TRUE;
-    while (atomic_load_explicit(&waiter->state, memory_order_acquire) != WAITER_HANDED)
+    while (waiter_handoff(waiter) < WAITER_HANDED)
     {
-        if (futex_wait(&waiter->state, WAITER_SLEEPING, deadline) != STATUS_TIMEOUT) continue;
+        if (futex_wait(sleep_word(waiter), WAITER_SLEEPING, deadline) != STATUS_TIMEOUT) continue;
 
         lock_acquire(&port->lock);
         if (!waiter->count && unlist_self(port, waiter))
@@ -426,22 +449,13 @@ static ULONG take_more(struct port *port, struct port_packet **packets, ULONG co
     return count;
 }
 
-/* After a poster without the lock took the waiter from the offer and
- * handed it its mailbox (it already counted the waiter as running). */
-static ULONG take_mailbox(struct port *port, struct port_waiter *waiter, ULONG max)
-{
-    count_waiters(port, -1);
-    waiter->packets[0] = waiter->mailbox;
-    atomic_fetch_add_explicit(&port->removed, 1, memory_order_relaxed);
-    return take_more(port, waiter->packets, 1, max);
-}
-
 static ULONG remove_packets(struct port *port, struct port_packet **packets, ULONG max,
                             LONGLONG deadline, BOOL last)
 {
     struct thread_state *state = thread_state_current();
     struct port_waiter *waiter = &state->waiter;
     int counts = !state->blocked;
+    uintptr_t handoff;
     ULONG count;
 
     if (!max) return 0;
@@ -462,14 +476,13 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
         lock_release(&port->lock);
         return 0;
     }
-    atomic_store(&waiter->state, WAITER_SPINNING);
+    atomic_store(&waiter->handoff, WAITER_SPINNING);
     atomic_store_explicit(&waiter->left_reposts, 0, memory_order_relaxed);
     waiter->counts = counts;
     waiter->max = max;
     waiter->count = 0;
     waiter->packets = packets;
     waiter->offered = FALSE;
-    waiter->mailbox = NULL;
     if (last)
         list_add_tail(&port->waiters, &waiter->entry);
     else if (counts)
@@ -486,8 +499,12 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
     if (deadline < 0) deadline = clock_monotonic() - deadline;
     if (!wait_until_handed(port, waiter, deadline)) return 0;
     state->port = port;
-    if (waiter->mailbox) return take_mailbox(port, waiter, max);
-    return take_more(port, packets, waiter->count, max);
+    /* WAITER_SPINNING if it took packets itself (waiter_claim) */
+    if ((handoff = waiter_handoff(waiter)) <= WAITER_HANDED)
+        return take_more(port, packets, waiter->count, max);
+    /* from a poster without the lock, who counted it (post_to_offered) */
+    packets[0] = (struct port_packet *)handoff;
+    return take_more(port, packets, 1, max);
 }
 
 ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG max,

@@ -160,14 +160,13 @@ void thread_default_stack(SIZE_T *reserve, SIZE_T *commit);
 struct port_waiter
 {
     struct list entry;              /* in port->waiters, then in a wake list */
-    atomic_int state;               /* port.c's enum waiter_state */
+    atomic_uintptr_t handoff;       /* port.c's enum waiter_state, or a packet */
     atomic_int left_reposts;        /* port_repost() left it packets while it spins */
     int counts;                     /* counts as running once handed packets */
     ULONG max;
     ULONG count;                    /* packets handed, under the port lock */
     struct port_packet **packets;
     BOOL offered;                   /* in port->offer rather than in port->waiters */
-    struct port_packet *mailbox;    /* the packet a poster handed without the lock */
 };
 
 /* Per-thread state kept by layer 1 for every thread that touches a port
