@@ -43,6 +43,18 @@
  * yield may give the processor away for a whole time slice while the
  * packets wait for this waiter, so it stops spinning once it has been
  * yielding for WAITER_YIELD_LIMIT. */
+/* A waiter whose spins keep ending in a sleep spins less: each such spin
+ * halves the next, down to WAITER_SPINS >> WAITER_SPIN_HALVINGS, and a
+ * packet that comes during a spin, or within WAITER_SPIN_PAYOFF of the
+ * sleep, gives the full spin back.  Callbacks submitted now and then (a
+ * request after an idle moment) find the worker asleep anyway; spinning
+ * first only burned the processor, and a thread that had just spun lost
+ * its claim to it: woken on the processor of the thread that woke it, it
+ * waited out that thread's time slice (natively an idle wake-up's p99
+ * was 1.3-1.8 ms). */
+#define WAITER_SPIN_HALVINGS 6
+#define WAITER_SPIN_PAYOFF (TICKS_PER_MS / 20)
+
 #define WAITER_YIELD_EVERY 16
 #define WAITER_YIELD_LIMIT (TICKS_PER_MS / 5)
 
@@ -387,15 +399,18 @@ static BOOL waiter_yield(LONGLONG *end)
  * hander marks it. */
 static BOOL waiter_spin(struct port *port, struct port_waiter *waiter)
 {
+    unsigned int i, spins = port->spins >> waiter->fruitless_spins;
     uintptr_t expected = WAITER_SPINNING;
     LONGLONG yield_end = 0;
-    unsigned int i;
     BOOL taken;
 
-    for (i = 0; i < port->spins; i++)
+    for (i = 0; i < spins; i++)
     {
         if (waiter_handoff(waiter) >= WAITER_HANDED)
+        {
+            waiter->fruitless_spins = 0;
             return TRUE;
+        }
         if (i % WAITER_YIELD_EVERY != WAITER_YIELD_EVERY - 1 ||
             !atomic_load_explicit(&waiter->left_reposts, memory_order_relaxed))
             cpu_relax();
@@ -406,7 +421,17 @@ static BOOL waiter_spin(struct port *port, struct port_waiter *waiter)
     taken = waiter_claim(port, waiter) ||
             !atomic_compare_exchange_strong(&waiter->handoff, &expected, WAITER_SLEEPING);
     lock_release(&port->lock);
+    if (taken) waiter->fruitless_spins = 0;
     return taken;
+}
+
+/* After a sleep: was the spin before it too short, or not worth it? */
+static void waiter_judge_spin(struct port_waiter *waiter, LONGLONG slept, BOOL handed)
+{
+    if (handed && clock_monotonic() - slept < WAITER_SPIN_PAYOFF)
+        waiter->fruitless_spins = 0;
+    else if (waiter->fruitless_spins < WAITER_SPIN_HALVINGS)
+        waiter->fruitless_spins++;
 }
 
 enum port_post_result port_post(struct port *port, struct port_packet *packet)
@@ -421,8 +446,11 @@ enum port_post_result port_repost(struct port *port, struct port_packet *packet)
 
 static BOOL wait_until_handed(struct port *port, struct port_waiter *waiter, LONGLONG deadline)
 {
+    LONGLONG slept;
+
     if (waiter_spin(port, waiter))
         return TRUE;
+    slept = clock_monotonic();
     while (waiter_handoff(waiter) < WAITER_HANDED)
     {
         if (futex_wait(sleep_word(waiter), WAITER_SLEEPING, deadline) != STATUS_TIMEOUT) continue;
@@ -432,11 +460,13 @@ static BOOL wait_until_handed(struct port *port, struct port_waiter *waiter, LON
         {
             count_waiters(port, -1);
             lock_release(&port->lock);
+            waiter_judge_spin(waiter, slept, FALSE);
             return FALSE;
         }
         lock_release(&port->lock);
         deadline = TIMEOUT_INFINITE;  /* handed at the last moment: the mark is coming */
     }
+    waiter_judge_spin(waiter, slept, TRUE);
     return TRUE;
 }
 

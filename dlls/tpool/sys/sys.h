@@ -167,6 +167,7 @@ struct port_waiter
     ULONG count;                    /* packets handed, under the port lock */
     struct port_packet **packets;
     BOOL offered;                   /* in port->offer rather than in port->waiters */
+    unsigned int fruitless_spins;   /* the waiter's last spins that ended in a sleep */
 };
 
 /* Per-thread state kept by layer 1 for every thread that touches a port
