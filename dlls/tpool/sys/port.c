@@ -35,14 +35,6 @@
  * processor nothing can come while the waiter spins. */
 #define WAITER_SPINS 1000
 
-/* A waiter that port_repost() left packets to yields its processor now and
- * then while it spins: the thread submitting those callbacks may be
- * waiting for that processor.  With the processors taken by one worker
- * running callbacks and one spinning, the submitting thread got 8 % of
- * the samples and a million submissions took three times as long.  A
- * yield may give the processor away for a whole time slice while the
- * packets wait for this waiter, so it stops spinning once it has been
- * yielding for WAITER_YIELD_LIMIT. */
 /* A waiter whose spins keep ending in a sleep spins less: each such spin
  * halves the next, down to WAITER_SPINS >> WAITER_SPIN_HALVINGS, and a
  * packet that comes during a spin, or within WAITER_SPIN_PAYOFF of the
@@ -51,10 +43,18 @@
  * first only burned the processor, and a thread that had just spun lost
  * its claim to it: woken on the processor of the thread that woke it, it
  * waited out that thread's time slice (natively an idle wake-up's p99
- * was 1.3-1.8 ms). */
+ * was 1.6-3.6 ms). */
 #define WAITER_SPIN_HALVINGS 6
 #define WAITER_SPIN_PAYOFF (TICKS_PER_MS / 20)
 
+/* A waiter that port_repost() left packets to yields its processor now and
+ * then while it spins: the thread submitting those callbacks may be
+ * waiting for that processor.  With the processors taken by one worker
+ * running callbacks and one spinning, the submitting thread got 8 % of
+ * the samples and a million submissions took three times as long.  A
+ * yield may give the processor away for a whole time slice while the
+ * packets wait for this waiter, so it stops spinning once it has been
+ * yielding for WAITER_YIELD_LIMIT. */
 #define WAITER_YIELD_EVERY 16
 #define WAITER_YIELD_LIMIT (TICKS_PER_MS / 5)
 
