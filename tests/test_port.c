@@ -235,6 +235,73 @@ static void test_port_repost(void **test_state)
     assert_int_equal(port_waiting(&port), 0);
 }
 
+/* A waiter that still spins when a packet is reposted takes the packet
+ * itself, under the lock, at the end of its spin (made long here, so that
+ * it still spins when the packet comes). */
+static void test_port_repost_taken_by_spinner(void **test_state)
+{
+    static struct port port;
+    static struct port_packet packet, own;
+    static struct port_client client;
+
+    port_init(&port, 2);
+    port.spins = ~0u;
+    run_on_port(&port, &own);
+    start_client(&client, &port, 1);
+    init_packet(&packet, 0, 1);
+    assert_int_equal(port_repost(&port, &packet), PORT_POST_HANDED);
+    check_client_got(&client, &packet);
+    assert_int_equal(port_queued(&port), 0);
+    assert_int_equal(port_waiting(&port), 0);
+    assert_int_equal(port_running(&port), 2);
+    finish_client(&client);
+    port_leave(&port);
+    assert_int_equal(port_running(&port), 0);
+}
+
+struct late_poster
+{
+    struct port *port;
+    struct port_packet *packet;
+};
+
+static void late_poster_main(void *arg)
+{
+    struct late_poster *poster = arg;
+    LONGLONG guard = long_deadline();
+
+    while (!port_waiting(poster->port) && clock_monotonic() < guard) thread_yield();
+    port_post(poster->port, poster->packet);
+}
+
+/* Each spin that ends in a sleep halves the thread's next spin, down to a
+ * sixty-fourth; a packet that comes during a spin gives it all back. */
+static void test_port_spin_cut(void **test_state)
+{
+    static struct port port;
+    static struct port_packet packet;
+    static struct late_poster poster = { &port, &packet };
+    struct port_waiter *waiter = &thread_state_current()->waiter;
+    struct port_packet *removed;
+    unsigned int i;
+
+    port_init(&port, 1);
+    waiter->fruitless_spins = 0;
+    for (i = 1; i <= 8; i++)
+    {
+        assert_int_equal(port_remove(&port, &removed, -SHORT_WAIT / 8), STATUS_TIMEOUT);
+        assert_int_equal(waiter->fruitless_spins, i < 6 ? i : 6);
+    }
+    /* long enough, even cut, for the poster to come during the spin */
+    port.spins = ~0u;
+    init_packet(&packet, 0, 1);
+    start_thread(late_poster_main, &poster);
+    assert_int_equal(port_remove(&port, &removed, long_deadline()), STATUS_SUCCESS);
+    assert_ptr_equal(removed, &packet);
+    assert_int_equal(waiter->fruitless_spins, 0);
+    port_leave(&port);
+}
+
 static atomic_int starved_calls;
 
 static void count_starved(struct port *port)
@@ -456,6 +523,8 @@ int main(void)
         cmocka_unit_test_teardown(test_port_batch, reset_thread_state),
         cmocka_unit_test_teardown(test_port_lifo_waiters, reset_thread_state),
         cmocka_unit_test_teardown(test_port_repost, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_repost_taken_by_spinner, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_spin_cut, reset_thread_state),
         cmocka_unit_test_teardown(test_port_concurrency_limit, reset_thread_state),
         cmocka_unit_test_teardown(test_port_raise_concurrency, reset_thread_state),
         cmocka_unit_test_teardown(test_port_starved_hook, reset_thread_state),
