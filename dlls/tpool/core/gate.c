@@ -80,8 +80,9 @@ static BOOL gate_check_pool(struct tp_pool *pool, BOOL *busy)
     return !port_waiting(port);
 }
 
-/* One tick: returns TRUE while some pool has queued work. */
-static BOOL gate_tick(void)
+/* Starts a worker for each pool `needs_worker` picks (under gate_lock);
+ * TRUE while some pool has queued work, as far as it tells. */
+static BOOL gate_grow_pools(BOOL (*needs_worker)(struct tp_pool *pool, BOOL *busy))
 {
     struct tp_pool *grow[GATE_BATCH];
     unsigned int count = 0, i;
@@ -94,7 +95,7 @@ static BOOL gate_tick(void)
         struct tp_pool *pool = LIST_ENTRY(entry, struct tp_pool, gate_entry);
         if (pool->shutdown)
             continue;
-        if (gate_check_pool(pool, &busy) && count < GATE_BATCH && pool_reserve_worker(pool))
+        if (needs_worker(pool, &busy) && count < GATE_BATCH && pool_reserve_worker(pool))
             grow[count++] = pool;
     }
     lock_release(&gate_lock);
@@ -104,27 +105,18 @@ static BOOL gate_tick(void)
     return busy;
 }
 
-/* Starts the workers pools asked for (gate_request_worker), if their queue
- * still has no worker to take it. */
-static void gate_serve_requests(void)
+/* One tick: returns TRUE while some pool has queued work. */
+static BOOL gate_tick(void)
 {
-    struct tp_pool *grow[GATE_BATCH];
-    unsigned int count = 0, i;
-    struct list *entry;
+    return gate_grow_pools(gate_check_pool);
+}
 
-    lock_acquire(&gate_lock);
-    for (entry = gate_pools.next; entry != &gate_pools && count < GATE_BATCH; entry = entry->next)
-    {
-        struct tp_pool *pool = LIST_ENTRY(entry, struct tp_pool, gate_entry);
-        if (!atomic_exchange(&pool->gate_requested, FALSE) || pool->shutdown)
-            continue;
-        if (port_queued(&pool->port) && !port_waiting(&pool->port) && pool_reserve_worker(pool))
-            grow[count++] = pool;
-    }
-    lock_release(&gate_lock);
-
-    for (i = 0; i < count; i++)
-        pool_start_reserved(grow[i]);
+/* Under gate_lock: the pool asked for a worker (gate_request_worker) and
+ * its queue still has no worker to take it. */
+static BOOL gate_requested_worker(struct tp_pool *pool, BOOL *busy)
+{
+    return atomic_exchange(&pool->gate_requested, FALSE) && port_queued(&pool->port) &&
+           !port_waiting(&pool->port);
 }
 
 /* Sleeps one tick, serving requests as they come. */
@@ -134,7 +126,7 @@ static void gate_sleep_tick(void)
 
     while (futex_wait(&gate_requests, 0, deadline) != STATUS_TIMEOUT)
         if (atomic_exchange(&gate_requests, 0))
-            gate_serve_requests();
+            gate_grow_pools(gate_requested_worker);
 }
 
 static void gate_main(void *arg)

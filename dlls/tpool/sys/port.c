@@ -167,6 +167,15 @@ static struct port_waiter *take_offered(struct port *port)
     return waiter;
 }
 
+/* Lists the offered waiter, if no poster took it first, as the most
+ * recent. */
+static void list_offered(struct port *port)
+{
+    struct port_waiter *waiter = take_offered(port);
+
+    if (waiter) list_add_head(&port->waiters, &waiter->entry);
+}
+
 /* The waiter itself: FALSE if a poster has taken it from the offer. */
 static BOOL unlist_self(struct port *port, struct port_waiter *waiter)
 {
@@ -298,12 +307,10 @@ static struct port_waiter *spinning_waiter(struct port *port)
 {
     struct port_waiter *waiter;
 
-    if ((waiter = take_offered(port)))
-        list_add_head(&port->waiters, &waiter->entry);
-    else if (list_empty(&port->waiters))
+    list_offered(port);
+    if (list_empty(&port->waiters))
         return NULL;
-    else
-        waiter = LIST_ENTRY(list_head(&port->waiters), struct port_waiter, entry);
+    waiter = LIST_ENTRY(list_head(&port->waiters), struct port_waiter, entry);
     if (atomic_load_explicit(&waiter->handoff, memory_order_relaxed) != WAITER_SPINNING)
         return NULL;
     return waiter;
@@ -519,8 +526,7 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
         offer_waiter(port, waiter);
     else
     {
-        struct port_waiter *offered = take_offered(port);
-        if (offered) list_add_head(&port->waiters, &offered->entry);
+        list_offered(port);
         list_add_head(&port->waiters, &waiter->entry);
     }
     count_waiters(port, 1);
