@@ -259,8 +259,10 @@ run_one()
 {
     prog=$1 name=$2 mode=$3 log=$4
     rc=0
+    began=$(date +%s)
     WINETEST_PLATFORM=$mode WINETEST_COLOR=0 \
         timeout -k 10 $timeout_s "$WINE" "$bin/tests/$prog.exe" "$name" >"$log" 2>&1 </dev/null || rc=$?
+    elapsed=$(( $(date +%s) - began ))
     summary=$(grep -a "^[0-9a-f]*:$name:.* tests executed" "$log" | tail -n 1 || true)
     checks=$(printf '%s\n' "$summary" | sed -n 's/.* \([0-9]*\) tests executed.*/\1/p')
     todo=$(printf '%s\n' "$summary" | sed -n 's/.*(\([0-9]*\) marked as todo.*/\1/p')
@@ -274,7 +276,12 @@ run_one()
     proof=$(grep -a '^tpool: ' "$log" | tail -n 1 || true)
     callbacks=$(printf '%s\n' "$proof" | sed -n 's/.* \([0-9]*\) callbacks run.*/\1/p')
     result=pass
-    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+    if [ $rc -eq 137 ] && [ $elapsed -lt $timeout_s ] && [ "${failures:-1}" = 0 ]; then
+        # Every check done and passed, then SIGKILLed by the wineserver,
+        # which kills a process still alive 0.5 s after it asked to exit
+        # (docs/conformance.md): not a verdict on the checks.
+        result=killed-at-exit
+    elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
         result=timeout
     elif [ -z "$summary" ] || grep -aq 'unhandled exception' "$log"; then
         result=crash
@@ -313,7 +320,9 @@ run_mode()
     say '|------------------|-----------------------------|-------:|-----:|--------:|-----:|-----:|----------:|-------------|'
     for prog in $programs; do
         while read -r name; do
-            if run_one "$prog" "$name" "$mode" "$logs/$prog-$name.log"; then
+            if run_one "$prog" "$name" "$mode" "$logs/$prog-$name.log" ||
+               { [ $result = killed-at-exit ] &&
+                 run_one "$prog" "$name" "$mode" "$logs/$prog-$name.rerun.log"; }; then
                 passed=$((passed + 1))
             else
                 failed=$((failed + 1))
