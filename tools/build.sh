@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds tpool natively (build/native), for 64-bit Windows (build/win64)
-# and the 32-bit DLL (build/win32), then runs the demonstration program
+# and 32-bit Windows (build/win32), then runs the demonstration program
 # natively and under Wine against tpool.dll.
 # usage: tools/build.sh [--no-demo]
 set -eu
@@ -28,10 +28,17 @@ configure_tree()
 }
 
 configure_tree native --prefix="$build/install/native" CFLAGS="-O2 -g"
+# Drop-in shims for the host's Wine and for the chroot's (tools/wine-chroot).
+wine_dlls()
+{
+    echo "$("$top/tools/wine-dlldir" "$1") $("$top/tools/wine-chroot" dlldir "$1")"
+}
 PKG_CONFIG_LIBDIR=$build/deps/cmocka-win64/lib/pkgconfig \
-    configure_tree win64 --host=x86_64-w64-mingw32 --prefix="$build/install/win64" CFLAGS="-O2 -g"
-PKG_CONFIG_LIBDIR=/nonexistent \
-    configure_tree win32 --host=i686-w64-mingw32 --prefix="$build/install/win32" CFLAGS="-O2 -g"
+    configure_tree win64 --host=x86_64-w64-mingw32 --prefix="$build/install/win64" CFLAGS="-O2 -g" \
+        --with-wine-dlldir="$(wine_dlls x86_64)"
+PKG_CONFIG_LIBDIR=$build/deps/cmocka-win32/lib/pkgconfig \
+    configure_tree win32 --host=i686-w64-mingw32 --prefix="$build/install/win32" CFLAGS="-O2 -g" \
+        --with-wine-dlldir="$(wine_dlls i386)"
 
 echo "build: native"
 make -s -C "$build/native" -j"$jobs" all
@@ -39,8 +46,9 @@ make -s -C "$build/native" -j"$jobs" check TESTS=
 echo "build: win64"
 make -s -C "$build/win64" -j"$jobs" all
 make -s -C "$build/win64" -j"$jobs" check TESTS=
-echo "build: win32 (i686 DLL, compiled and linked only)"
+echo "build: win32"
 make -s -C "$build/win32" -j"$jobs" all
+make -s -C "$build/win32" -j"$jobs" check TESTS=
 
 if [ $demo = yes ]; then
     echo "== demo, native (libtpool.so) =="

@@ -18,7 +18,10 @@ NTSTATUS handle_check_waitable(HANDLE handle)
     ULONG length;
     NTSTATUS status;
 
-    if ((LONG_PTR)handle < 0)
+    /* The pseudo-handles (the current process, thread, session, tokens)
+     * are -1 to -6; any other value with the high bit set is a kernel
+     * handle, invalid in user mode (32-bit handles reach it). */
+    if ((LONG_PTR)handle < 0 && (LONG_PTR)handle >= -6)
         return STATUS_SUCCESS;
     if ((status = NtQueryObject(handle, ObjectTypeInformation, &type, sizeof(type), &length)))
         return status == STATUS_INVALID_HANDLE ? status : STATUS_SUCCESS;
