@@ -1,26 +1,39 @@
 #!/bin/sh
-# End-to-end test of the Wine drop-in (docs/wine-dropin.md).  First the
-# shim generator on a sample DLL; then, in a fresh prefix: the probes
-# (tests/dropin/probe.c, linked against kernel32 only, or through the
-# thread pool API set) run on Wine's pool; tpool-wine refuses prefixes it
-# must not touch; after a global install the probes' callbacks run on tpool
-# and Wine's own programs still work; after uninstall the probes run on
-# Wine's pool again and the prefix is as before; then the same for a
-# per-program install.
+# End-to-end test of the Wine drop-in (docs/wine-dropin.md), on the Wine
+# that `wine` runs (tools/test.sh runs it once per Wine version).  First
+# the shim generator on a sample DLL; then, in a fresh 64-bit prefix: the
+# probes (tests/dropin/probe.c, 64-bit and 32-bit, linked against kernel32
+# only, or through the thread pool API set) run on Wine's pool, and the
+# facts program (tests/dropin/facts.c) records what a program sees of its
+# system for the Windows versions win7, win8 and win10; tpool-wine refuses
+# prefixes it must not touch; after a global install the probes' callbacks
+# run on tpool, the facts are unchanged and Wine's own programs still work;
+# after uninstall the probes run on Wine's pool again and the prefix is as
+# before; then the same for a per-program install, and for a 32-bit prefix.
 #
-# usage: dropin-test.sh [WIN64_BUILD_DIR]   (default: build/win64)
+# usage: dropin-test.sh [WIN64_BUILD_DIR [WIN32_BUILD_DIR]]
+#        (default: build/win64 and build/win32)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${TPOOL_BUILD:-$top/build}
 dlls=$(cd "${1:-$build/win64}" && pwd)
-work=$build/dropin-test
+dlls32=$(cd "${2:-$build/win32}" && pwd)
+wine_version=$(wine --version 2>/dev/null | cut -d' ' -f1)
+work=$build/dropin-test-${wine_version:-unknown}
 tool=$top/tools/tpool-wine
+for dir in "$dlls" "$dlls32"; do
+    for file in tests/dropin/probe.exe tests/dropin/probe-apiset.exe tests/dropin/facts.exe \
+                tests/dropin/facts-manifest.exe dlls/shims.stamp; do
+        if [ ! -f "$dir/$file" ]; then
+            echo "dropin-test: build $dir first (the shims and the programs of tests/dropin)" >&2
+            exit 1
+        fi
+    done
+done
 probe=$dlls/tests/dropin/probe.exe
 probe_apiset=$dlls/tests/dropin/probe-apiset.exe
-if [ ! -f "$probe" ] || [ ! -f "$probe_apiset" ] || [ ! -f "$dlls/dlls/kernel32/kernel32.dll" ]; then
-    echo "dropin-test: build $dlls first (the shims and the probes of tests/dropin)" >&2
-    exit 1
-fi
+probe32=$dlls32/tests/dropin/probe.exe
+probe32_apiset=$dlls32/tests/dropin/probe-apiset.exe
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -37,11 +50,15 @@ fail()
 }
 
 # run NAME COMMAND...: runs a command (Wine programs included) with its
-# output in $work/NAME.out; the output is never piped.
+# output in $work/NAME.out; the output is never piped.  A program still
+# running after 5 minutes is killed and fails.
 run()
 {
     name=$1; shift
-    "$@" >"$work/$name.out" 2>&1 </dev/null
+    case $(command -v "$1") in
+        */*) timeout -k 10 300 "$@" >"$work/$name.out" 2>&1 </dev/null ;;
+        *) "$@" >"$work/$name.out" 2>&1 </dev/null ;;
+    esac
 }
 
 expect_ok()
@@ -73,11 +90,13 @@ winpath()
     printf 'Z:%s' "$1" | tr / '\\'
 }
 
-# What an install may change: the files of system32 and the override keys.
+# What an install may change: the files of system32 and syswow64 and the
+# override keys.
 snapshot()
 {
-    (cd "$WINEPREFIX/drive_c/windows/system32" && find . -type f -exec sha256sum {} + | sort -k 2) \
-        >"$work/$1.files"
+    (cd "$WINEPREFIX/drive_c/windows" && find system32 syswow64 -type f -exec sha256sum {} + 2>/dev/null |
+        sort -k 2) >"$work/$1.files"
+    rm -f "$work/$1.overrides.reg" "$work/$1.appdefaults.reg"
     run "$1-overrides" wine reg export 'HKCU\Software\Wine\DllOverrides' "$(winpath "$work/$1.overrides.reg")" ||
         : >"$work/$1.overrides.reg"
     run "$1-appdefaults" wine reg export 'HKCU\Software\Wine\AppDefaults' "$(winpath "$work/$1.appdefaults.reg")" ||
@@ -96,6 +115,40 @@ same_as_before()
             fail "$1: the prefix's $what differ from before the install"; }
     done
     echo "  ok $step $1: the prefix is as before the install"
+}
+
+# The probes of both architectures, served by $2 (tpool or builtin).
+probes_served()
+{
+    expect_ok "$1-probe" wine "$probe" "$2"
+    expect_ok "$1-probe-apiset" wine "$probe_apiset" "$2"
+    expect_ok "$1-probe32" wine "$probe32" "$2"
+    expect_ok "$1-probe32-apiset" wine "$probe32_apiset" "$2"
+}
+
+# facts NAME: what the facts programs print, for each Windows version the
+# prefix is set to (winecfg -v), in $work/NAME.facts.
+facts()
+{
+    : >"$work/$1.facts"
+    for version in win7 win8 win10; do
+        expect_ok "$1-winecfg-$version" wine winecfg -v "$version"
+        for program in "$dlls/tests/dropin/facts.exe" "$dlls/tests/dropin/facts-manifest.exe" \
+                       "$dlls32/tests/dropin/facts.exe" "$dlls32/tests/dropin/facts-manifest.exe"; do
+            run facts-run wine "$program" || { cp "$work/facts-run.out" "$log"; fail "$1: $program"; }
+            echo "== $version $program" >>"$work/$1.facts"
+            tr -d '\r' <"$work/facts-run.out" >>"$work/$1.facts"
+        done
+    done
+}
+
+same_facts()
+{
+    step=$((step + 1))
+    cmp -s "$work/before.facts" "$work/$1.facts" || {
+        diff "$work/before.facts" "$work/$1.facts" >"$log" || true
+        fail "$1: a program sees another system than without tpool"; }
+    echo "  ok $step $1: the facts programs see what they see without tpool"
 }
 
 wine_programs_work()
@@ -134,10 +187,17 @@ generator_test()
         --tpool-spec="$top/dlls/tpool/tpool.spec" "$dir/sample.exports" >"$dir/shim.def" &&
     x86_64-w64-mingw32-gcc -shared -nostdlib -s -Wl,-e,0 -o "$dir/shim.dll" "$dir/shim.def" &&
     "$dlls/tools/pe-exports-build" "$dir/shim.dll" >"$dir/shim.exports" &&
-    diff "$dir/expected" "$dir/shim.exports"
+    diff "$dir/expected" "$dir/shim.exports" &&
+    "$top/tools/shim-def" --module=sample.dll --builtin=wine_sample --code=by_name,OtherForward \
+        --tpool-spec="$top/dlls/tpool/tpool.spec" "$dir/sample.exports" >"$dir/code.def" &&
+    grep -qx '    ; code by_name wine_sample by_name' "$dir/code.def" &&
+    grep -qx '    "by_name" = shim_by_name @1' "$dir/code.def" &&
+    grep -qx '    ; code OtherForward NTDLL RtlAcquireSRWLockExclusive' "$dir/code.def" &&
+    ! "$top/tools/shim-def" --module=sample.dll --builtin=wine_sample --code=missing \
+        --tpool-spec="$top/dlls/tpool/tpool.spec" "$dir/sample.exports" >/dev/null 2>&1
 }
 
-echo "== Wine drop-in =="
+echo "== Wine drop-in, $wine_version =="
 expect_ok shim-generator generator_test
 
 started=$(date +%s)
@@ -148,8 +208,8 @@ wineserver -w
 wineserver -p 30 >/dev/null 2>&1 </dev/null || true
 echo "  fresh prefix in $(( $(date +%s) - started )) s"
 
-expect_ok probe-before wine "$probe" builtin
-expect_ok probe-apiset-before wine "$probe_apiset" builtin
+probes_served before builtin
+facts before
 snapshot before
 
 # Prefixes the tool must refuse.
@@ -157,43 +217,66 @@ expect_refusal refuse-missing "no such Wine prefix" "$tool" install --prefix="$w
 mkdir -p "$work/empty"
 expect_refusal refuse-uninitialised "not an initialised Wine prefix" \
     "$tool" install --prefix="$work/empty" --dlls="$dlls"
-mkdir -p "$work/win32/drive_c/windows/system32"
-printf 'WINE REGISTRY Version 2\n#arch=win32\n' >"$work/win32/system.reg"
-cp "$work/win32/system.reg" "$work/win32/user.reg"
-cp "$WINEPREFIX/drive_c/windows/system32/kernel32.dll" "$work/win32/drive_c/windows/system32/"
-expect_refusal refuse-win32 "win32-architecture prefix" "$tool" install --prefix="$work/win32" --dlls="$dlls"
+mkdir -p "$work/win16/drive_c/windows/system32"
+printf 'WINE REGISTRY Version 2\n#arch=win16\n' >"$work/win16/system.reg"
+cp "$work/win16/system.reg" "$work/win16/user.reg"
+cp "$WINEPREFIX/drive_c/windows/system32/kernel32.dll" "$work/win16/drive_c/windows/system32/"
+expect_refusal refuse-arch "win16-architecture prefix" "$tool" install --prefix="$work/win16" --dlls="$dlls"
 expect_ok foreign-override wine reg add 'HKCU\Software\Wine\DllOverrides' /v kernelbase /d builtin /f
 expect_refusal refuse-foreign-override "already overrides kernelbase" \
     "$tool" install --prefix="$WINEPREFIX" --dlls="$dlls"
 expect_ok foreign-override-removed wine reg delete 'HKCU\Software\Wine\DllOverrides' /v kernelbase /f
-: >"$WINEPREFIX/drive_c/windows/system32/tpool.dll"
+: >"$WINEPREFIX/drive_c/windows/syswow64/tpool.dll"
 expect_refusal refuse-foreign-file "tpool.dll exists" "$tool" install --prefix="$WINEPREFIX" --dlls="$dlls"
-rm "$WINEPREFIX/drive_c/windows/system32/tpool.dll"
+rm "$WINEPREFIX/drive_c/windows/syswow64/tpool.dll"
+expect_refusal refuse-no-shims "no i686 shim set" \
+    "$tool" install --prefix="$WINEPREFIX" --dlls="$dlls" --dlls32="$work/empty"
 same_as_before after-refusals
 
 # For every program of the prefix.
-expect_ok install "$tool" install --prefix="$WINEPREFIX" --dlls="$dlls"
+expect_ok install "$tool" install --prefix="$WINEPREFIX" --dlls="$dlls" --dlls32="$dlls32"
 expect_ok status "$tool" status --prefix="$WINEPREFIX"
 expect_refusal refuse-second-install "already installed" "$tool" install --prefix="$WINEPREFIX" --dlls="$dlls"
-expect_ok probe-installed wine "$probe" tpool
-sed 's/^/    /' "$work/probe-installed.out"
-expect_ok probe-apiset-installed wine "$probe_apiset" tpool
+probes_served installed tpool
+sed 's/^/    /' "$work/installed-probe.out"
+facts installed
+same_facts installed
 wine_programs_work installed
 expect_ok uninstall "$tool" uninstall --prefix="$WINEPREFIX"
 expect_refusal status-uninstalled "not installed" "$tool" status --prefix="$WINEPREFIX"
-expect_ok probe-uninstalled wine "$probe" builtin
-expect_ok probe-apiset-uninstalled wine "$probe_apiset" builtin
+probes_served uninstalled builtin
 same_as_before after-uninstall
 
 # For one program: the probe gets tpool, the same program under another
 # name does not.
 cp "$probe" "$work/other.exe"
-expect_ok install-program "$tool" install --prefix="$WINEPREFIX" --program=probe.exe --dlls="$dlls"
+cp "$probe32" "$work/other32.exe"
+expect_ok install-program "$tool" install --prefix="$WINEPREFIX" --program=probe.exe \
+    --dlls="$dlls" --dlls32="$dlls32"
 expect_ok probe-program wine "$probe" tpool
+expect_ok probe32-program wine "$probe32" tpool
 expect_ok other-program wine "$work/other.exe" builtin
+expect_ok other32-program wine "$work/other32.exe" builtin
 wine_programs_work program
 expect_ok uninstall-program "$tool" uninstall --prefix="$WINEPREFIX"
 expect_ok probe-program-uninstalled wine "$probe" builtin
 same_as_before after-program-uninstall
+wineserver -k >/dev/null 2>&1 || true
 
-echo "dropin-test: all passed in $(( $(date +%s) - started )) s"
+# A 32-bit prefix.
+WINEPREFIX=$work/prefix32
+run wineboot-init32 env WINEARCH=win32 WINEDLLOVERRIDES="mscoree,mshtml=" wineboot -i ||
+    { cp "$work/wineboot-init32.out" "$log"; fail "wineboot -i (win32)"; }
+wineserver -w
+wineserver -p 30 >/dev/null 2>&1 </dev/null || true
+expect_ok prefix32-probe-before wine "$probe32" builtin
+snapshot before
+expect_ok prefix32-install "$tool" install --prefix="$WINEPREFIX" --dlls32="$dlls32"
+expect_ok prefix32-probe wine "$probe32" tpool
+expect_ok prefix32-probe-apiset wine "$probe32_apiset" tpool
+wine_programs_work prefix32
+expect_ok prefix32-uninstall "$tool" uninstall --prefix="$WINEPREFIX"
+expect_ok prefix32-probe-after wine "$probe32" builtin
+same_as_before prefix32-after-uninstall
+
+echo "dropin-test: $wine_version: all passed in $(( $(date +%s) - started )) s"

@@ -1,7 +1,6 @@
 /* Layer 3: the exceptions Windows raises for misuse of the API. */
 
 #include <inttypes.h>
-#include <stdio.h>
 
 #include "api.h"
 
@@ -9,7 +8,7 @@ void raise_invalid_object(const char *function, const char *kind, const void *po
 {
     char what[128];
 
-    snprintf(what, sizeof(what), "%s: 0x%" PRIxPTR " is not a %s", function, (uintptr_t)pointer,
+    text_format(what, sizeof(what), "%s: 0x%" PRIxPTR " is not a %s", function, (uintptr_t)pointer,
              kind);
     exception_raise(STATUS_INVALID_PARAMETER, what);
 }
@@ -19,7 +18,7 @@ void raise_wait_handle(const char *function, HANDLE handle, NTSTATUS status)
     ULONG_PTR parameter = (ULONG)status;
     char what[128];
 
-    snprintf(what, sizeof(what), "%s: handle 0x%" PRIxPTR " %s", function, (uintptr_t)handle,
+    text_format(what, sizeof(what), "%s: handle 0x%" PRIxPTR " %s", function, (uintptr_t)handle,
              status == STATUS_INVALID_PARAMETER_3 ? "is a mutex, which waits do not support"
                                                   : "names no object");
     exception_raise_with(STATUS_THREADPOOL_HANDLE_EXCEPTION, what, 1, &parameter);

@@ -12,7 +12,6 @@
  */
 
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "sys.h"
@@ -53,8 +52,8 @@ static void violation(struct violations *violations, NTSTATUS status, const char
 {
     char problem[96], line[256];
 
-    snprintf(problem, sizeof(problem), format, first, second);
-    snprintf(line, sizeof(line), "tpool: checked mode: callback 0x%" PRIxPTR " of object 0x%" PRIxPTR
+    text_format(problem, sizeof(problem), format, first, second);
+    text_format(line, sizeof(line), "tpool: checked mode: callback 0x%" PRIxPTR " of object 0x%" PRIxPTR
              " %s\n", (uintptr_t)violations->callback, (uintptr_t)violations->object, problem);
     checked_mode_report(line);
     if (!violations->first)

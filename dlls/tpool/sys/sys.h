@@ -411,6 +411,10 @@ NTSTATUS action_free_library(HMODULE library);
 /* One more reference on a loaded library (released by action_free_library). */
 NTSTATUS library_addref(HMODULE library);
 
+/* snprintf: always terminated, truncated to `size`.  The DLL formats with
+ * ntdll's printf, so that tpool.dll loads no C runtime DLL. */
+void text_format(char *buffer, size_t size, const char *format, ...);
+
 /* Raises `status` as Windows' thread pool does for misuse it cannot
  * return (a structured exception in the DLL; natively a report on stderr
  * naming the status and `what`, then abort()). */

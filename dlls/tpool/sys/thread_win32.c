@@ -1,10 +1,11 @@
 /*
- * Threads over CreateThread.
+ * Threads over CreateThread.  A thread's struct thread_state lives in a
+ * fiber-local slot, made on the thread's first use and freed when it
+ * exits: tpool.dll has no C runtime, so no _Thread_local (which mingw-w64
+ * implements with the runtime's heap and thread-exit hooks).
  */
 
 #include "sys.h"
-
-#include <stdlib.h>
 
 struct thread_start_context
 {
@@ -12,13 +13,30 @@ struct thread_start_context
     void *arg;
 };
 
-static _Thread_local struct thread_state thread_state;
+static INIT_ONCE state_slot_once = INIT_ONCE_STATIC_INIT;
+static DWORD state_slot = FLS_OUT_OF_INDEXES;
+
+static void WINAPI state_free(void *state)
+{
+    HeapFree(GetProcessHeap(), 0, state);
+}
+
+/* The slot's destructor is code of this DLL: the DLL stays loaded. */
+static BOOL WINAPI state_slot_alloc(INIT_ONCE *once, void *param, void **context)
+{
+    HMODULE self;
+
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                       (const WCHAR *)state_slot_alloc, &self);
+    state_slot = FlsAlloc(state_free);
+    return state_slot != FLS_OUT_OF_INDEXES;
+}
 
 static DWORD WINAPI thread_trampoline(void *param)
 {
     struct thread_start_context context = *(struct thread_start_context *)param;
 
-    free(param);
+    HeapFree(GetProcessHeap(), 0, param);
     context.entry(context.arg);
     return 0;
 }
@@ -43,7 +61,7 @@ NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_
     DWORD error;
 
     if (fault_injected(TPOOL_FAULT_THREAD)) return STATUS_NO_MEMORY;
-    if (!(context = malloc(sizeof(*context)))) return STATUS_NO_MEMORY;
+    if (!(context = HeapAlloc(GetProcessHeap(), 0, sizeof(*context)))) return STATUS_NO_MEMORY;
     context->entry = entry;
     context->arg = arg;
 
@@ -55,7 +73,7 @@ NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_
     if (!thread)
     {
         error = GetLastError();
-        free(context);
+        HeapFree(GetProcessHeap(), 0, context);
         return status_from_error(error);
     }
     CloseHandle(thread);
@@ -82,9 +100,19 @@ unsigned int thread_cpu_count(void)
     return info.dwNumberOfProcessors ? info.dwNumberOfProcessors : 1;
 }
 
+/* Without memory for it, a thread's state cannot be had: as a failed
+ * _Thread_local allocation would, that ends the process. */
 struct thread_state *thread_state_current(void)
 {
-    return &thread_state;
+    struct thread_state *state;
+
+    if (state_slot != FLS_OUT_OF_INDEXES && (state = FlsGetValue(state_slot)))
+        return state;
+    if (!InitOnceExecuteOnce(&state_slot_once, state_slot_alloc, NULL, NULL) ||
+        !(state = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*state))) ||
+        !FlsSetValue(state_slot, state))
+        RaiseException(STATUS_NO_MEMORY, EXCEPTION_NONCONTINUABLE, 0, NULL);
+    return state;
 }
 
 void thread_default_stack(SIZE_T *reserve, SIZE_T *commit)
