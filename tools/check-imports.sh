@@ -2,7 +2,8 @@
 # Checks the Windows build's import tables: tpool.dll never calls the
 # host's thread pool, and a program linked against tpool takes every
 # thread pool function from tpool.dll (a name missing from tpool's
-# exports would silently bind to kernel32 instead).
+# exports would silently bind to kernel32 instead), and tpool.dll needs
+# no C runtime DLL.
 # usage: tools/check-imports.sh BUILDDIR
 set -eu
 dir=$1
@@ -22,6 +23,13 @@ status=0
 bad=$(imports "$dir/tpool.dll" | awk '{print $2}' | grep -E "$pool_names" || true)
 if [ -n "$bad" ]; then
     echo "check-imports: tpool.dll imports the host's thread pool:" $bad
+    status=1
+fi
+# A C runtime DLL among its dependencies would initialise before kernel32
+# in a drop-in prefix (docs/wine-dropin.md).
+crt=$(imports "$dir/tpool.dll" | awk '{print tolower($1)}' | sort -u | grep -E '^(msvcr|ucrtbase|api-ms-win-crt)' || true)
+if [ -n "$crt" ]; then
+    echo "check-imports: tpool.dll imports a C runtime:" $crt
     status=1
 fi
 for exe in "$dir"/tests/*.exe "$dir"/tools/*.exe; do

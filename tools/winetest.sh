@@ -11,9 +11,16 @@
 #   --runs N                  repeat the whole run N times (default 1)
 #   --builtin                 build the same tests without tpool and run them
 #                             against the Wine's builtin thread pool
-#   --tpool-build DIR         the mingw build of tpool (default build/win64)
+#   --arch x86_64|i686        build the tests as 64-bit (default) or 32-bit
+#                             programs
+#   --tpool-build DIR         the mingw build of tpool (default build/win64,
+#                             or build/win32 with --arch i686)
 #   --wine-source DIR         take the tests from this Wine source tree
 #                             instead of Debian's source package
+#   --fetch COMMAND           run as "COMMAND DIR" to download Debian's wine
+#                             source tarball into DIR (default: apt-get source
+#                             of the host's Debian; tools/wine-chroot source
+#                             for the chroot's Wine)
 #   --table FILE              also write the result tables (Markdown) to FILE
 #   --out DIR                 where sources, programs and logs go
 #                             (default build/winetest)
@@ -28,8 +35,10 @@ list=$top/tools/winetest/tests.list
 modes="windows wine"
 runs=1
 variant=tpool
-tpool_build=$build/win64
+arch=x86_64
+tpool_build=""
 wine_source=""
+fetch=""
 table=""
 out=$build/winetest
 while [ $# -gt 0 ]; do
@@ -38,21 +47,25 @@ while [ $# -gt 0 ]; do
                        *) echo "winetest: unknown mode $2" >&2; exit 2 ;; esac; shift ;;
     --runs) runs=$2; shift ;;
     --builtin) variant=builtin ;;
+    --arch) case $2 in x86_64|i686) arch=$2 ;; *) echo "winetest: unknown arch $2" >&2; exit 2 ;; esac
+            shift ;;
     --tpool-build) tpool_build=$(cd "$2" && pwd); shift ;;
+    --fetch) fetch=$2; shift ;;
     --wine-source) wine_source=$(cd "$2" && pwd); shift ;;
     --table) table=$2; shift ;;
     --out) mkdir -p "$2"; out=$(cd "$2" && pwd); shift ;;
-    *) sed -n '7,22s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+    *) sed -n '7,29s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
     esac
     shift
 done
 
-bin=$out/$variant
+[ -n "$tpool_build" ] || { [ $arch = x86_64 ] && tpool_build=$build/win64 || tpool_build=$build/win32; }
+bin=$out/$variant-$arch
 WINE=${WINE:-wine}
 WINEPREFIX=${WINEPREFIX:-$build/wineprefix}
 WINEDEBUG=${WINEDEBUG:--all}
 export WINEPREFIX WINEDEBUG
-cc=x86_64-w64-mingw32-gcc
+cc=$arch-w64-mingw32-gcc
 timeout_s=180
 
 die() { echo "winetest: $*" >&2; exit 1; }
@@ -63,9 +76,15 @@ die() { echo "winetest: $*" >&2; exit 1; }
 needed_files()
 {
     awk '$1 == "program" { print $3 }' "$list"
-    echo dlls/ntdll/tests/ntdll_test.h
     echo include/wine/test.h
     echo include/wine/debug.h
+}
+
+# Headers that some Wine versions have and others do not (Wine 10 has
+# neither).
+optional_files()
+{
+    echo dlls/ntdll/tests/ntdll_test.h
     echo include/wine/heap.h
 }
 
@@ -91,16 +110,23 @@ fetch_source()
 {
     src=$out/src
     if [ -f "$src/.complete" ]; then return; fi
-    add_deb_src
+    [ -n "$fetch" ] || add_deb_src
     rm -rf "$out/download" "$src"
     mkdir -p "$out/download" "$src"
-    (cd "$out/download" && apt-get source -qq --download-only --tar-only wine >apt.log 2>&1) ||
-        { cat "$out/download/apt.log" >&2; die "apt-get source wine failed"; }
+    if [ -n "$fetch" ]; then
+        $fetch "$out/download" >"$out/download/apt.log" 2>&1 ||
+            { cat "$out/download/apt.log" >&2; die "$fetch failed"; }
+    else
+        (cd "$out/download" && apt-get source -qq --download-only --tar-only wine >apt.log 2>&1) ||
+            { cat "$out/download/apt.log" >&2; die "apt-get source wine failed"; }
+    fi
     tarball=$(ls "$out"/download/wine_*.orig.tar.* 2>/dev/null | head -n 1)
     [ -n "$tarball" ] || die "no wine tarball in $out/download"
     root=$(tar -tf "$tarball" | head -n 1 | cut -d/ -f1)
+    tar -tf "$tarball" >"$out/download/list"
+    optional=$(optional_files | sed "s|^|$root/|" | grep -Fx -f - "$out/download/list" || true)
     tar -xf "$tarball" -C "$src" --strip-components=1 \
-        $(needed_files | sed "s|^|$root/|") || die "extracting from $tarball failed"
+        $(needed_files | sed "s|^|$root/|") $optional || die "extracting from $tarball failed"
     echo "$tarball" | sed 's|.*/||' >"$src/.complete"
     rm -rf "$out/download"
 }
@@ -309,12 +335,12 @@ run_one()
 run_mode()
 {
     mode=$1 run=$2
-    logs=$out/logs/$variant-$mode-$run
+    logs=$out/logs/$variant-$arch-$mode-$run
     rm -rf "$logs"
     mkdir -p "$logs"
     passed=0 failed=0
     say ""
-    say "Wine's thread pool tests, $variant, $mode expectations (run $run of $runs):"
+    say "Wine's thread pool tests, $($WINE --version 2>/dev/null | cut -d' ' -f1), $variant, $arch, $mode expectations (run $run of $runs):"
     say ""
     say '| program          | function                    | checks | todo | todo ok | skip | fail | callbacks | result      |'
     say '|------------------|-----------------------------|-------:|-----:|--------:|-----:|-----:|----------:|-------------|'

@@ -66,18 +66,19 @@ static void print_versions(void)
 
 static void print_compatibility(void)
 {
+    /* Windows 10's layout, which mingw-w64's headers predate. */
     struct
     {
         DWORD count;
-        struct { GUID id; DWORD type; } elements[16];
+        struct { GUID id; DWORD type; ULONGLONG max_version_tested; } elements[16];
     } compat;
     SIZE_T size = 0;
     DWORD i;
 
     memset(&compat, 0, sizeof(compat));
-    if (!QueryActCtxW(QUERY_ACTCTX_FLAG_ACTCTX_IS_HMODULE | QUERY_ACTCTX_FLAG_NO_ADDREF,
-                      GetModuleHandleA(NULL), NULL, CompatibilityInformationInActivationContext,
-                      &compat, sizeof(compat), &size))
+    /* no flags and no handle: the process's default activation context */
+    if (!QueryActCtxW(QUERY_ACTCTX_FLAG_NO_ADDREF, NULL, NULL,
+                      CompatibilityInformationInActivationContext, &compat, sizeof(compat), &size))
     {
         printf("compatibility: error %lu\n", GetLastError());
         return;

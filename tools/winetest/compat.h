@@ -18,13 +18,22 @@
 #include <winternl.h>
 #undef IO_STATUS_BLOCK
 #undef PIO_STATUS_BLOCK
+/* Wine 10's names it not: both spellings reach the same fields. */
 typedef struct
 {
     union
     {
-        NTSTATUS Status;
-        PVOID Pointer;
-    } u;
+        union
+        {
+            NTSTATUS Status;
+            PVOID Pointer;
+        };
+        union
+        {
+            NTSTATUS Status;
+            PVOID Pointer;
+        } u;
+    };
     ULONG_PTR Information;
 } IO_STATUS_BLOCK, *PIO_STATUS_BLOCK;
 
@@ -44,6 +53,21 @@ typedef void (NTAPI *PNTAPCFUNC)(ULONG_PTR, ULONG_PTR, ULONG_PTR);
 /* Attributes of Wine's headers. */
 #define __WINE_ALLOC_SIZE(...)
 #define __WINE_MALLOC
+#ifndef DECLSPEC_EXPORT
+#define DECLSPEC_EXPORT
+#endif
+
+/* Wine's TEB and PEB name fields that mingw-w64's leave reserved. */
+#define Peb ProcessEnvironmentBlock
+#define ImageBaseAddress Reserved3[1]
+
+/* ntdll's RtlImageNtHeader, which mingw-w64's i686 ntdll library lacks. */
+static inline IMAGE_NT_HEADERS *winetest_image_nt_header(HMODULE module)
+{
+    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)module;
+    return (IMAGE_NT_HEADERS *)((char *)module + dos->e_lfanew);
+}
+#define RtlImageNtHeader winetest_image_nt_header
 
 /* The tests find most functions with GetModuleHandle("ntdll"/"kernel32")
  * and GetProcAddress.  Built against tpool, a lookup in ntdll or kernel32

@@ -90,28 +90,42 @@ void thread_yield(void)
     SwitchToThread();
 }
 
+/* Wine's GetActiveProcessorCount sets the last error even when it
+ * succeeds; the pool function that asked must not. */
 unsigned int thread_cpu_count(void)
 {
-    SYSTEM_INFO info;
+    DWORD error = GetLastError();
     DWORD count = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    SYSTEM_INFO info;
 
-    if (count) return count;
-    GetSystemInfo(&info);
-    return info.dwNumberOfProcessors ? info.dwNumberOfProcessors : 1;
+    if (!count)
+    {
+        GetSystemInfo(&info);
+        count = info.dwNumberOfProcessors ? info.dwNumberOfProcessors : 1;
+    }
+    SetLastError(error);
+    return count;
 }
 
-/* Without memory for it, a thread's state cannot be had: as a failed
- * _Thread_local allocation would, that ends the process. */
+/* FlsGetValue sets the last error, which the API functions that get here
+ * must leave as the application set it.  Without memory for it, a
+ * thread's state cannot be had: as a failed _Thread_local allocation
+ * would, that ends the process. */
 struct thread_state *thread_state_current(void)
 {
-    struct thread_state *state;
+    DWORD error = GetLastError();
+    struct thread_state *state = NULL;
 
-    if (state_slot != FLS_OUT_OF_INDEXES && (state = FlsGetValue(state_slot)))
-        return state;
-    if (!InitOnceExecuteOnce(&state_slot_once, state_slot_alloc, NULL, NULL) ||
-        !(state = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*state))) ||
-        !FlsSetValue(state_slot, state))
-        RaiseException(STATUS_NO_MEMORY, EXCEPTION_NONCONTINUABLE, 0, NULL);
+    if (state_slot != FLS_OUT_OF_INDEXES)
+        state = FlsGetValue(state_slot);
+    if (!state)
+    {
+        if (!InitOnceExecuteOnce(&state_slot_once, state_slot_alloc, NULL, NULL) ||
+            !(state = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*state))) ||
+            !FlsSetValue(state_slot, state))
+            RaiseException(STATUS_NO_MEMORY, EXCEPTION_NONCONTINUABLE, 0, NULL);
+    }
+    SetLastError(error);
     return state;
 }
 
