@@ -259,6 +259,23 @@ generator_test()
         --tpool-spec="$top/dlls/tpool/tpool.spec" "$dir/sample.exports" >/dev/null 2>&1
 }
 
+# shim-build on this prefix's builtins, and on the same with an ntdll that
+# lacks what kernel32 forwards to: that set is refused.
+forwards_checked()
+{
+    dir=$work/forwards
+    mkdir -p "$dir/builtins"
+    for dll in kernel32 kernelbase ntdll; do
+        cp "$WINEPREFIX/drive_c/windows/system32/$dll.dll" "$dir/builtins/"
+    done
+    "$top/tools/shim-build" --arch=x86_64 --pe-exports="$dlls/tools/pe-exports-build" \
+        --spec="$top/dlls/tpool/tpool.spec" --out="$dir/out" "$dir/builtins" &&
+    cp "$work/generator/sample.dll" "$dir/builtins/ntdll.dll" &&
+    ! "$top/tools/shim-build" --arch=x86_64 --pe-exports="$dlls/tools/pe-exports-build" \
+        --spec="$top/dlls/tpool/tpool.spec" --out="$dir/out" "$dir/builtins" 2>"$dir/refused" &&
+    grep -qi 'no export for ntdll\.' "$dir/refused"
+}
+
 echo "== Wine drop-in, $wine_version =="
 expect_ok shim-generator generator_test
 
@@ -269,6 +286,7 @@ run wineboot-init env WINEARCH=win64 WINEDLLOVERRIDES="mscoree,mshtml=" wineboot
 wineserver -w
 wineserver -p 30 >/dev/null 2>&1 </dev/null || true
 echo "  fresh prefix in $(( $(date +%s) - started )) s"
+expect_ok shim-forwards-checked forwards_checked
 
 probes_served before builtin
 facts before
