@@ -1,11 +1,14 @@
 /*
  * Threads over CreateThread.  A thread's struct thread_state lives in a
- * fiber-local slot, made on the thread's first use and freed when it
- * exits: tpool.dll has no C runtime, so no _Thread_local (which mingw-w64
- * implements with the runtime's heap and thread-exit hooks).
+ * TLS slot, made on the thread's first use and freed when it exits (the
+ * DLL's entry point): tpool.dll has no C runtime, so no _Thread_local,
+ * which mingw-w64 implements with the runtime's heap and thread-exit
+ * hooks.
  */
 
 #include "sys.h"
+
+#include <winternl.h>
 
 struct thread_start_context
 {
@@ -14,22 +17,24 @@ struct thread_start_context
 };
 
 static INIT_ONCE state_slot_once = INIT_ONCE_STATIC_INIT;
-static DWORD state_slot = FLS_OUT_OF_INDEXES;
+static DWORD state_slot = TLS_OUT_OF_INDEXES;
 
-static void WINAPI state_free(void *state)
-{
-    HeapFree(GetProcessHeap(), 0, state);
-}
-
-/* The slot's destructor is code of this DLL: the DLL stays loaded. */
 static BOOL WINAPI state_slot_alloc(INIT_ONCE *once, void *param, void **context)
 {
-    HMODULE self;
+    state_slot = TlsAlloc();
+    return state_slot != TLS_OUT_OF_INDEXES;
+}
 
-    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
-                       (const WCHAR *)state_slot_alloc, &self);
-    state_slot = FlsAlloc(state_free);
-    return state_slot != FLS_OUT_OF_INDEXES;
+/* TlsGetValue read from the TEB: TlsGetValue itself clears the last
+ * error, which the API functions that get here must leave alone. */
+static void *state_slot_value(DWORD slot)
+{
+    void **expansion;
+
+    if (slot < ARRAYSIZE(NtCurrentTeb()->TlsSlots))
+        return NtCurrentTeb()->TlsSlots[slot];
+    expansion = NtCurrentTeb()->TlsExpansionSlots;
+    return expansion ? expansion[slot - ARRAYSIZE(NtCurrentTeb()->TlsSlots)] : NULL;
 }
 
 static DWORD WINAPI thread_trampoline(void *param)
@@ -107,26 +112,43 @@ unsigned int thread_cpu_count(void)
     return count;
 }
 
-/* FlsGetValue sets the last error, which the API functions that get here
- * must leave as the application set it.  Without memory for it, a
- * thread's state cannot be had: as a failed _Thread_local allocation
- * would, that ends the process. */
-struct thread_state *thread_state_current(void)
+/* Without memory for it, a thread's state cannot be had: as a failed
+ * _Thread_local allocation would, that ends the process. */
+static struct thread_state *thread_state_create(void)
 {
     DWORD error = GetLastError();
-    struct thread_state *state = NULL;
+    struct thread_state *state;
 
-    if (state_slot != FLS_OUT_OF_INDEXES)
-        state = FlsGetValue(state_slot);
-    if (!state)
-    {
-        if (!InitOnceExecuteOnce(&state_slot_once, state_slot_alloc, NULL, NULL) ||
-            !(state = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*state))) ||
-            !FlsSetValue(state_slot, state))
-            RaiseException(STATUS_NO_MEMORY, EXCEPTION_NONCONTINUABLE, 0, NULL);
-    }
+    if (!InitOnceExecuteOnce(&state_slot_once, state_slot_alloc, NULL, NULL) ||
+        !(state = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*state))) ||
+        !TlsSetValue(state_slot, state))
+        RaiseException(STATUS_NO_MEMORY, EXCEPTION_NONCONTINUABLE, 0, NULL);
     SetLastError(error);
     return state;
+}
+
+struct thread_state *thread_state_current(void)
+{
+    DWORD slot = state_slot;
+    struct thread_state *state;
+
+    if (slot != TLS_OUT_OF_INDEXES && (state = state_slot_value(slot)))
+        return state;
+    return thread_state_create();
+}
+
+/* tpool.dll's entry point: a thread that ends frees its state. */
+BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
+{
+    struct thread_state *state;
+
+    if (reason == DLL_THREAD_DETACH && state_slot != TLS_OUT_OF_INDEXES &&
+        (state = state_slot_value(state_slot)))
+    {
+        TlsSetValue(state_slot, NULL);
+        HeapFree(GetProcessHeap(), 0, state);
+    }
+    return TRUE;
 }
 
 void thread_default_stack(SIZE_T *reserve, SIZE_T *commit)
