@@ -346,7 +346,7 @@ static void test_thread_start(void **test_state)
     ULONG_PTR i;
 
     for (i = 0; i < 3; i++)
-        assert_int_equal(thread_start(probe_thread, (void *)i, reserves[i], 0), STATUS_SUCCESS);
+        assert_int_equal(thread_start(probe_thread, (void *)i, "test-probe", reserves[i], 0), STATUS_SUCCESS);
     assert_int_equal(wait_for_count(&probes.started, 3, long_deadline()), 3);
     for (i = 0; i < 3; i++)
     {

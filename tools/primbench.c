@@ -355,7 +355,7 @@ static double run_rounds(const struct benchmark *benchmark, unsigned int rounds)
     benchmark->setup();
     if (benchmark->server)
     {
-        if (thread_start(partner_main, &partner, 0, 0))
+        if (thread_start(partner_main, &partner, "primbench", 0, 0))
         {
             fprintf(stderr, "primbench: cannot start a thread\n");
             exit(1);

@@ -102,6 +102,9 @@ struct module_entry
     UNICODE_STRING full_name, base_name;
 };
 
+/* GCC takes NtCurrentTeb's segment read for an access to address 0x30. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
 static void print_init_order(void)
 {
     /* PEB_LDR_DATA: Length, Initialized, SsHandle, then the load, memory
@@ -118,6 +121,7 @@ static void print_init_order(void)
     }
     printf("\n");
 }
+#pragma GCC diagnostic pop
 
 static void print_module(const char *name)
 {

@@ -168,7 +168,7 @@ static BOOL gate_start(BOOL *started_now)
         gate_started = TRUE;
     lock_release(&gate_lock);
     *started_now = start;
-    if (!start || !thread_start(gate_main, NULL, 0, 0))
+    if (!start || !thread_start(gate_main, NULL, "tpool-gate", 0, 0))
         return TRUE;
     lock_acquire(&gate_lock);
     gate_started = FALSE;

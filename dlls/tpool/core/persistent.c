@@ -66,7 +66,7 @@ static NTSTATUS persistent_create(struct tp_pool *pool)
     lock_release(&pool->lock);
     pool->persistent = persistent;
     pool_query_stack(pool, &reserve, &commit);
-    if ((status = thread_start(persistent_main, pool, reserve, commit)))
+    if ((status = thread_start(persistent_main, pool, "tpool-persist", reserve, commit)))
     {
         pool->persistent = NULL;
         lock_acquire(&pool->lock);

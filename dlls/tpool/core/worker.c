@@ -114,5 +114,5 @@ NTSTATUS worker_start(struct tp_pool *pool)
     SIZE_T reserve, commit;
 
     pool_query_stack(pool, &reserve, &commit);
-    return thread_start(worker_main, pool, reserve, commit);
+    return thread_start(worker_main, pool, "tpool-worker", reserve, commit);
 }

@@ -88,7 +88,7 @@ NTSTATUS io_port_create(struct io_port **out, io_port_notify notify)
         mem_free(port);
         return status;
     }
-    if ((status = thread_start(io_port_thread, port, 0, 0)))
+    if ((status = thread_start(io_port_thread, port, "tpool-io", 0, 0)))
     {
         CloseHandle(port->handle);
         mem_free(port);

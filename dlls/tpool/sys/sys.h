@@ -143,9 +143,12 @@ void clock_sleep_until(LONGLONG deadline);
 
 typedef void (*thread_entry)(void *arg);
 
-/* Starts a detached thread.  stack_reserve 0 means the default size.
+/* Starts a detached thread named `name` (at most 15 characters: what
+ * debuggers, top -H and gdb show; SetThreadDescription in the DLL,
+ * pthread_setname_np natively).  stack_reserve 0 means the default size.
  * Returns STATUS_SUCCESS or STATUS_NO_MEMORY / STATUS_TOO_MANY_THREADS. */
-NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_T stack_commit);
+NTSTATUS thread_start(thread_entry entry, void *arg, const char *name, SIZE_T stack_reserve,
+                      SIZE_T stack_commit);
 DWORD thread_current_id(void);
 void thread_yield(void);
 /* Number of processors available to the process. */

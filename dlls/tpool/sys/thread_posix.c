@@ -19,6 +19,7 @@ struct thread_start_context
 {
     thread_entry entry;
     void *arg;
+    const char *name;
 };
 
 static _Thread_local struct thread_state thread_state;
@@ -28,6 +29,7 @@ static void *thread_trampoline(void *param)
     struct thread_start_context context = *(struct thread_start_context *)param;
 
     free(param);
+    pthread_setname_np(pthread_self(), context.name);
     context.entry(context.arg);
     return NULL;
 }
@@ -46,7 +48,8 @@ static NTSTATUS status_from_errno(int err)
     return err == EAGAIN ? STATUS_TOO_MANY_THREADS : STATUS_NO_MEMORY;
 }
 
-NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_T stack_commit)
+NTSTATUS thread_start(thread_entry entry, void *arg, const char *name, SIZE_T stack_reserve,
+                      SIZE_T stack_commit)
 {
     struct thread_start_context *context;
     pthread_attr_t attr;
@@ -58,6 +61,7 @@ NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_
     if (!(context = malloc(sizeof(*context)))) return STATUS_NO_MEMORY;
     context->entry = entry;
     context->arg = arg;
+    context->name = name;
 
     if ((err = pthread_attr_init(&attr)))
     {

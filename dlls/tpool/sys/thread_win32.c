@@ -14,7 +14,35 @@ struct thread_start_context
 {
     thread_entry entry;
     void *arg;
+    const char *name;
 };
+
+typedef HRESULT (WINAPI *set_description_fn)(HANDLE thread, const WCHAR *description);
+
+static INIT_ONCE set_description_once = INIT_ONCE_STATIC_INIT;
+static set_description_fn set_description;
+
+/* SetThreadDescription, where the system has it (Windows 10 1607 on). */
+static BOOL WINAPI set_description_find(INIT_ONCE *once, void *param, void **context)
+{
+    set_description = (set_description_fn)(void *)GetProcAddress(GetModuleHandleW(L"kernelbase.dll"),
+                                                                 "SetThreadDescription");
+    return TRUE;
+}
+
+static void thread_set_name(const char *name)
+{
+    WCHAR wide[16];
+    unsigned int i;
+
+    InitOnceExecuteOnce(&set_description_once, set_description_find, NULL, NULL);
+    if (!set_description)
+        return;
+    for (i = 0; name[i] && i < ARRAYSIZE(wide) - 1; i++)
+        wide[i] = (unsigned char)name[i];
+    wide[i] = 0;
+    set_description(GetCurrentThread(), wide);
+}
 
 static INIT_ONCE state_slot_once = INIT_ONCE_STATIC_INIT;
 static DWORD state_slot = TLS_OUT_OF_INDEXES;
@@ -27,21 +55,27 @@ static BOOL WINAPI state_slot_alloc(INIT_ONCE *once, void *param, void **context
 
 /* TlsGetValue read from the TEB: TlsGetValue itself clears the last
  * error, which the API functions that get here must leave alone. */
+/* GCC takes NtCurrentTeb's segment read for an access to address 0x30. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
 static void *state_slot_value(DWORD slot)
 {
+    TEB *teb = NtCurrentTeb();
     void **expansion;
 
-    if (slot < ARRAYSIZE(NtCurrentTeb()->TlsSlots))
-        return NtCurrentTeb()->TlsSlots[slot];
-    expansion = NtCurrentTeb()->TlsExpansionSlots;
-    return expansion ? expansion[slot - ARRAYSIZE(NtCurrentTeb()->TlsSlots)] : NULL;
+    if (slot < ARRAYSIZE(teb->TlsSlots))
+        return teb->TlsSlots[slot];
+    expansion = teb->TlsExpansionSlots;
+    return expansion ? expansion[slot - ARRAYSIZE(teb->TlsSlots)] : NULL;
 }
+#pragma GCC diagnostic pop
 
 static DWORD WINAPI thread_trampoline(void *param)
 {
     struct thread_start_context context = *(struct thread_start_context *)param;
 
     HeapFree(GetProcessHeap(), 0, param);
+    thread_set_name(context.name);
     context.entry(context.arg);
     return 0;
 }
@@ -59,7 +93,8 @@ static NTSTATUS status_from_error(DWORD error)
     }
 }
 
-NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_T stack_commit)
+NTSTATUS thread_start(thread_entry entry, void *arg, const char *name, SIZE_T stack_reserve,
+                      SIZE_T stack_commit)
 {
     struct thread_start_context *context;
     HANDLE thread;
@@ -69,6 +104,7 @@ NTSTATUS thread_start(thread_entry entry, void *arg, SIZE_T stack_reserve, SIZE_
     if (!(context = HeapAlloc(GetProcessHeap(), 0, sizeof(*context)))) return STATUS_NO_MEMORY;
     context->entry = entry;
     context->arg = arg;
+    context->name = name;
 
     if (stack_reserve)
         thread = CreateThread(NULL, stack_reserve, thread_trampoline, context,
@@ -117,7 +153,7 @@ unsigned int thread_cpu_count(void)
 static struct thread_state *thread_state_create(void)
 {
     DWORD error = GetLastError();
-    struct thread_state *state;
+    struct thread_state *state = NULL;
 
     if (!InitOnceExecuteOnce(&state_slot_once, state_slot_alloc, NULL, NULL) ||
         !(state = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*state))) ||

@@ -127,7 +127,7 @@ static NTSTATUS waker_start(void)
     NTSTATUS status = STATUS_SUCCESS;
 
     lock_acquire(&wait_threads_lock);
-    if (!waker_started && !(status = thread_start(waker_main, NULL, 0, 0)))
+    if (!waker_started && !(status = thread_start(waker_main, NULL, "tpool-waker", 0, 0)))
         waker_started = TRUE;
     lock_release(&wait_threads_lock);
     return status;
@@ -292,7 +292,7 @@ static NTSTATUS wait_thread_start(struct wait_thread **ret)
     atomic_init(&thread->rebuilds, 0);
     atomic_init(&thread->kicked, 0);
 
-    if ((status = thread_start(wait_thread_main, thread, 0, 0)))
+    if ((status = thread_start(wait_thread_main, thread, "tpool-wait", 0, 0)))
     {
         CloseHandle(thread->control);
         mem_free(thread);
