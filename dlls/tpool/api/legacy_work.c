@@ -20,9 +20,15 @@ static void WINAPI work_item_callback(PTP_CALLBACK_INSTANCE instance, void *cont
     if (item.token)
         impersonation_apply(item.token);
     if (item.thread_routine)
+    {
+        worker_note_callback((const void *)item.thread_routine);
         item.thread_routine(item.context);
+    }
     else
+    {
+        worker_note_callback((const void *)item.function);
         item.function(item.context);
+    }
     if (item.token)
     {
         impersonation_revert();

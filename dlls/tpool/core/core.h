@@ -149,11 +149,18 @@ struct tp_pool
     atomic_uint dropped[PORT_PRIORITIES];
     atomic_uint waits_armed;
     struct mem_cache simple_objects;  /* the memory of simple callbacks */
+    /* The monitor's own: since when work has been queued with every worker
+     * busy (0: not so), and whether that was reported. */
+    LONGLONG monitor_starved_since;
+    BOOL monitor_starved_reported;
+    unsigned int monitor_reports;
 };
 
 NTSTATUS pool_create(struct tp_pool **pool);
 NTSTATUS pool_default(struct tp_pool **pool);
 void pool_addref(struct tp_pool *pool);
+/* For threads other than the one that made it: TRUE for the default pool. */
+BOOL pool_is_default(struct tp_pool *pool);
 void pool_release(struct tp_pool *pool);
 void pool_set_max_workers(struct tp_pool *pool, DWORD max);
 NTSTATUS pool_set_min_workers(struct tp_pool *pool, DWORD min);
@@ -216,6 +223,13 @@ void gate_register(struct tp_pool *pool);
 void gate_unregister(struct tp_pool *pool);
 /* Starts the gate's thread if it is not running yet (with each new pool). */
 void gate_prepare(void);
+
+/* ---- The monitor (monitor.c) ---------------------------------------------
+ * One process-wide thread, started with the first pool unless both are
+ * off: publishes the pools' counters for tools/tpool-top (TPOOL_PUBLISH,
+ * on by default) and reports stuck callbacks and starved pools on stderr
+ * (TPOOL_STUCK_MS, off by default). */
+void monitor_prepare(void);
 void gate_poke(void);
 /* Has the gate's thread start a worker for `pool` at once if its queue
  * still has no worker to take it, for callers that must not wait for a
@@ -251,6 +265,16 @@ struct tp_worker
 {
     struct tp_pool *pool;
     struct tp_instance *instance;   /* callback being run, if any */
+    /* The callback running and its type's ops, for the monitor (written by
+     * the worker, relaxed; NULL between callbacks). */
+    _Atomic(const void *) running_callback;
+    _Atomic(const struct tp_object_ops *) running_ops;
+    DWORD thread_id;
+    /* The monitor's own, under the pool lock: the worker's started count
+     * when it first saw the current callback, and when. */
+    ULONGLONG monitor_started;
+    LONGLONG monitor_since;
+    BOOL monitor_reported;
     BOOL expiring;                  /* expiring the pool's timers */
     struct port_packet *deferred;   /* a packet it queued for itself meanwhile */
     BOOL post_deferred;             /* what its posts meanwhile need, done after */
@@ -259,12 +283,18 @@ struct tp_worker
 };
 
 NTSTATUS worker_start(struct tp_pool *pool);
+/* The callback the calling worker runs is `callback` (a wrapper of the
+ * legacy API names the application's own); nothing on other threads. */
+void worker_note_callback(const void *callback);
 /* The calling thread's worker if it is expiring `pool`'s timers, else NULL. */
 struct tp_worker *worker_expiring(struct tp_pool *pool);
 
 /* ---- Statistics (stats.c) ------------------------------------------------ */
 
 void stats_pool_register(struct tp_pool *pool);
+/* Calls `visit` for each pool alive, under the statistics lock (which the
+ * pools' locks follow). */
+void stats_walk_pools(void (*visit)(struct tp_pool *pool, void *context), void *context);
 /* The pool is being freed: its callbacks join the process's total. */
 void stats_pool_unregister(struct tp_pool *pool);
 /* Under the pool lock: a worker's counters join or leave the pool's. */
@@ -306,6 +336,8 @@ void instance_perform_actions(struct tp_instance *instance);
  * marked "locked" run with the object lock held. */
 struct tp_object_ops
 {
+    /* what the diagnostics call the type ("work", "timer", ...) */
+    const char *kind;
     /* runs one callback (the one a worker just started) */
     void (*execute)(struct tp_object *object, struct tp_instance *instance);
     /* locked: TRUE while the object still expects callbacks that are not

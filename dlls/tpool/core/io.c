@@ -187,6 +187,7 @@ static void io_destroy(struct tp_object *object)
 
 static const struct tp_object_ops io_ops =
 {
+    .kind = "io",
     io_execute,
     io_busy,
     io_cancel_pending,

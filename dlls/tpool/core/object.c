@@ -400,12 +400,15 @@ static void object_run(struct tp_worker *worker, struct tp_object *object)
     instance.may_run_long = FALSE;
     memset(&instance.actions, 0, sizeof(instance.actions));
     worker->instance = &instance;
+    atomic_store_explicit(&worker->running_ops, object->ops, memory_order_relaxed);
+    atomic_store_explicit(&worker->running_callback, object->callback, memory_order_relaxed);
     if (object->env.long_function)
         instance_may_run_long(&instance);
 
     object->ops->execute(object, &instance);
     if (object->env.finalization)
         object->env.finalization((PTP_CALLBACK_INSTANCE)&instance, object->context);
+    atomic_store_explicit(&worker->running_callback, NULL, memory_order_relaxed);
 
     if (instance.may_run_long)
         thread_blocking_end();

@@ -39,6 +39,7 @@ NTSTATUS pool_create(struct tp_pool **out)
     stats_pool_register(pool);
     gate_register(pool);
     gate_prepare();
+    monitor_prepare();
     *out = pool;
     return STATUS_SUCCESS;
 }
@@ -63,6 +64,11 @@ NTSTATUS pool_default(struct tp_pool **out)
     }
     *out = pool;
     return STATUS_SUCCESS;
+}
+
+BOOL pool_is_default(struct tp_pool *pool)
+{
+    return pool == atomic_load(&default_pool);
 }
 
 void pool_addref(struct tp_pool *pool)

@@ -47,6 +47,16 @@ static ULONGLONG pool_started(struct tp_pool *pool, ULONGLONG started[PORT_PRIOR
     return total;
 }
 
+void stats_walk_pools(void (*visit)(struct tp_pool *pool, void *context), void *context)
+{
+    struct list *entry;
+
+    lock_acquire(&stats_lock);
+    for (entry = stats_pools.next; entry != &stats_pools; entry = entry->next)
+        visit(LIST_ENTRY(entry, struct tp_pool, stats_entry), context);
+    lock_release(&stats_lock);
+}
+
 void stats_pool_unregister(struct tp_pool *pool)
 {
     ULONGLONG started[PORT_PRIORITIES], total;

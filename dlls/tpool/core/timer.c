@@ -120,6 +120,7 @@ static void timer_close(struct tp_object *object)
 
 static const struct tp_object_ops timer_ops =
 {
+    .kind = "timer",
     .execute = timer_execute,
     .close = timer_close,
 };

@@ -255,6 +255,7 @@ static void wait_destroy(struct tp_object *object)
 
 static const struct tp_object_ops wait_ops =
 {
+    .kind = "wait",
     .execute = wait_execute,
     .cancel_pending = wait_cancel_pending,
     .close = wait_close,

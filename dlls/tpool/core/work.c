@@ -14,8 +14,8 @@ static void simple_execute(struct tp_object *object, struct tp_instance *instanc
     callback((PTP_CALLBACK_INSTANCE)instance, object->context);
 }
 
-static const struct tp_object_ops work_ops = { .execute = work_execute };
-static const struct tp_object_ops simple_ops = { .execute = simple_execute };
+static const struct tp_object_ops work_ops = { .kind = "work", .execute = work_execute };
+static const struct tp_object_ops simple_ops = { .kind = "simple", .execute = simple_execute };
 
 NTSTATUS work_create(struct tp_object **work, PTP_WORK_CALLBACK callback, void *context,
                      const TP_CALLBACK_ENVIRON *environment)

@@ -66,6 +66,7 @@ static void worker_main(void *arg)
     BOOL shutdown = FALSE, duty;
 
     state->slot = &worker;
+    worker.thread_id = thread_current_id();
     lock_acquire(&pool->lock);
     pool->num_starting--;
     stats_worker_attach(pool, &worker);
@@ -107,6 +108,14 @@ struct tp_worker *worker_expiring(struct tp_pool *pool)
     struct tp_worker *worker = thread_state_current()->slot;
 
     return worker && worker->expiring && worker->pool == pool ? worker : NULL;
+}
+
+void worker_note_callback(const void *callback)
+{
+    struct tp_worker *worker = thread_state_current()->slot;
+
+    if (worker)
+        atomic_store_explicit(&worker->running_callback, callback, memory_order_relaxed);
 }
 
 NTSTATUS worker_start(struct tp_pool *pool)

@@ -55,7 +55,7 @@ static void violation(struct violations *violations, NTSTATUS status, const char
     text_format(problem, sizeof(problem), format, first, second);
     text_format(line, sizeof(line), "tpool: checked mode: callback 0x%" PRIxPTR " of object 0x%" PRIxPTR
              " %s\n", (uintptr_t)violations->callback, (uintptr_t)violations->object, problem);
-    checked_mode_report(line);
+    report_write(line);
     if (!violations->first)
         violations->first = status;
 }

@@ -10,7 +10,6 @@
 #include "sys.h"
 
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -38,10 +37,4 @@ void thread_snapshot_read(struct thread_snapshot *snapshot)
                sizeof(snapshot->affinity) : sizeof(set));
     snapshot->critical_sections = state->critical_sections;
     snapshot->mutexes = state->mutexes;
-}
-
-void checked_mode_report(const char *line)
-{
-    fputs(line, stderr);
-    fflush(stderr);
 }

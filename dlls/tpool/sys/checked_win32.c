@@ -35,12 +35,3 @@ void thread_snapshot_read(struct thread_snapshot *snapshot)
         NtClose(token);
     }
 }
-
-void checked_mode_report(const char *line)
-{
-    HANDLE output = GetStdHandle(STD_ERROR_HANDLE);
-    DWORD written;
-
-    if (output && output != INVALID_HANDLE_VALUE)
-        WriteFile(output, line, (DWORD)strlen(line), &written, NULL);
-}

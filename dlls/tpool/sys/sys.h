@@ -467,7 +467,28 @@ void thread_snapshot_check(const struct thread_snapshot *before, const void *cal
 /* Backend parts of the checked mode (checked_*.c). */
 BOOL checked_mode_requested(void);
 void thread_snapshot_read(struct thread_snapshot *snapshot);
-void checked_mode_report(const char *line);
+
+/* ---- Diagnostics (report_*.c, shared_block_*.c) ------------------------- */
+
+/* Writes a line (with its newline) to the process's standard error. */
+void report_write(const char *line);
+/* The decimal value of the environment variable `name`, or `fallback`
+ * when it is not set or not a number. */
+ULONG report_env_number(const char *name, ULONG fallback);
+/* The file name of the module holding `address` (e.g. "app.exe") and the
+ * address's offset in it; "?" and the address itself when none does. */
+void report_code_module(const void *address, char *name, SIZE_T size, ULONG_PTR *offset);
+/* The process's id and the file name of its executable. */
+DWORD report_process(char *name, SIZE_T size);
+
+/* A zeroed block of `size` bytes that other processes map read-only: the
+ * file tpool-PID in the directory TPOOL_SHARED_DIR names, by default
+ * /dev/shm natively and C:\ProgramData\tpool in the DLL.  The process
+ * holds a write lock on the file's first byte while it lives (an fcntl
+ * lock natively, LockFileEx in the DLL, which Wine makes an fcntl lock of
+ * the same file): a reader that can take it knows the writer is gone.
+ * NULL when the block cannot be made. */
+void *shared_block_create(SIZE_T size);
 
 /* ---- Alertable events ---------------------------------------------------- */
 

@@ -1,0 +1,67 @@
+/* Layer 1, POSIX backend: what tpool's diagnostics read of the process
+ * and where they write. */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include "sys.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void report_write(const char *line)
+{
+    size_t length = strlen(line);
+    ssize_t written;
+
+    while (length && (written = write(STDERR_FILENO, line, length)) > 0)
+    {
+        line += written;
+        length -= (size_t)written;
+    }
+}
+
+ULONG report_env_number(const char *name, ULONG fallback)
+{
+    const char *value = getenv(name);
+    char *end;
+    unsigned long number;
+
+    if (!value || !*value)
+        return fallback;
+    number = strtoul(value, &end, 10);
+    return *end ? fallback : (ULONG)number;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+void report_code_module(const void *address, char *name, SIZE_T size, ULONG_PTR *offset)
+{
+    Dl_info info;
+
+    if (dladdr(address, &info) && info.dli_fname)
+    {
+        text_format(name, size, "%s", base_name(info.dli_fname));
+        *offset = (ULONG_PTR)address - (ULONG_PTR)info.dli_fbase;
+        return;
+    }
+    text_format(name, size, "?");
+    *offset = (ULONG_PTR)address;
+}
+
+DWORD report_process(char *name, SIZE_T size)
+{
+    char path[4096];
+    ssize_t length = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+    path[length > 0 ? length : 0] = 0;
+    text_format(name, size, "%s", length > 0 ? base_name(path) : "?");
+    return (DWORD)getpid();
+}
