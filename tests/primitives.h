@@ -70,7 +70,7 @@ static inline int guard_passed(LONGLONG guard, atomic_int *failures)
 
 static inline void start_thread(thread_entry entry, void *arg)
 {
-    assert_int_equal(thread_start(entry, arg, 0, 0), STATUS_SUCCESS);
+    assert_int_equal(thread_start(entry, arg, "test-thread", 0, 0), STATUS_SUCCESS);
 }
 
 /* Leaves whatever port a failed test left the main thread running on. */

@@ -221,18 +221,6 @@ static void monitor_tick(void)
     atomic_store_explicit((atomic_uint *)&block->sequence, block->sequence + 1, memory_order_relaxed);
 }
 
-static void monitor_main(void *arg)
-{
-    LONGLONG next = clock_monotonic();
-
-    for (;;)
-    {
-        next += (LONGLONG)monitor.interval_ms * TICKS_PER_MS;
-        clock_sleep_until(next);
-        monitor_tick();
-    }
-}
-
 static TPOOL_SHARED_BLOCK *block_create(void)
 {
     TPOOL_SHARED_BLOCK *block = shared_block_create(sizeof(*block));
@@ -244,6 +232,20 @@ static TPOOL_SHARED_BLOCK *block_create(void)
     block->pid = report_process(block->process, sizeof(block->process));
     block->interval_ms = monitor.interval_ms;
     return block;
+}
+
+static void monitor_main(void *arg)
+{
+    LONGLONG next = clock_monotonic();
+
+    if (arg)
+        monitor.block = block_create();
+    for (;;)
+    {
+        next += (LONGLONG)monitor.interval_ms * TICKS_PER_MS;
+        clock_sleep_until(next);
+        monitor_tick();
+    }
 }
 
 /* With the first pool, outside any lock.  A thread that cannot be started
@@ -270,7 +272,6 @@ void monitor_prepare(void)
         monitor.interval_ms = monitor.stuck_ms / 4;
     if (monitor.interval_ms < MONITOR_MIN_MS)
         monitor.interval_ms = MONITOR_MIN_MS;
-    if (publish)
-        monitor.block = block_create();
-    thread_start(monitor_main, NULL, "tpool-monitor", 0, 0);
+    /* the block is made by the monitor, not on the application's thread */
+    thread_start(monitor_main, publish ? &monitor : NULL, "tpool-monitor", 0, 0);
 }

@@ -15,12 +15,15 @@ void report_write(const char *line)
     SetLastError(error);
 }
 
+/* The pool function that got here keeps its caller's last error, which
+ * GetEnvironmentVariable sets for a variable that is not there. */
 ULONG report_env_number(const char *name, ULONG fallback)
 {
     char value[16];
-    DWORD length = GetEnvironmentVariableA(name, value, sizeof(value)), i;
+    DWORD error = GetLastError(), length = GetEnvironmentVariableA(name, value, sizeof(value)), i;
     ULONG number = 0;
 
+    SetLastError(error);
     if (!length || length >= sizeof(value))
         return fallback;
     for (i = 0; i < length; i++)
