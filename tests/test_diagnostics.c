@@ -212,6 +212,10 @@ static void CALLBACK wait_for_release(PTP_CALLBACK_INSTANCE instance, void *cont
     WaitForSingleObject(context, INFINITE);
 }
 
+static void CALLBACK quick_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+}
+
 /* A callback runs until the child's own block shows it reported, and
  * three more updates: a second report would come in them. */
 static int case_stuck(void)
@@ -241,9 +245,51 @@ static int case_stuck(void)
     return 0;
 }
 
+/* A pool of one thread whose callback blocks while another waits: the
+ * pool is reported starved, once, before the callback is released. */
+static int case_starved(void)
+{
+    HANDLE release = CreateEventA(NULL, TRUE, FALSE, NULL);
+    PTP_POOL pool = CreateThreadpool(NULL);
+    TP_CALLBACK_ENVIRON environment;
+    DWORD pid = GetCurrentProcessId(), start = GetTickCount();
+    TPOOL_SHARED_BLOCK block;
+    const TPOOL_SHARED_POOL *entry = NULL;
+    PTP_WORK blocked, waiting;
+
+    SetThreadpoolThreadMaximum(pool, 1);
+    InitializeThreadpoolEnvironment(&environment);
+    SetThreadpoolCallbackPool(&environment, pool);
+    blocked = CreateThreadpoolWork(wait_for_release, release, &environment);
+    waiting = CreateThreadpoolWork(quick_work, NULL, &environment);
+    SubmitThreadpoolWork(blocked);
+    SubmitThreadpoolWork(waiting);
+    /* both reports: the callback is stuck as well */
+    while (GetTickCount() - start < TEST_TIMEOUT)
+    {
+        if (read_block(pid, &block) && (entry = block_pool(&block, pool)) && entry->stuck_reports >= 2)
+            break;
+        Sleep(5);
+    }
+    if (!entry || entry->stuck_reports < 2 || entry->starved_ms < STUCK_MS || !wait_updates(pid, 3, &block))
+    {
+        printf("child: no reports in the block\n");
+        return 1;
+    }
+    SetEvent(release);
+    WaitForThreadpoolWorkCallbacks(blocked, FALSE);
+    WaitForThreadpoolWorkCallbacks(waiting, FALSE);
+    CloseThreadpoolWork(blocked);
+    CloseThreadpoolWork(waiting);
+    CloseThreadpool(pool);
+    CloseHandle(release);
+    return 0;
+}
+
 static const struct child_case cases[] =
 {
     { "stuck", case_stuck },
+    { "starved", case_starved },
 };
 
 static unsigned int occurrences(const char *text, const char *what)
@@ -258,7 +304,8 @@ static unsigned int occurrences(const char *text, const char *what)
     return count;
 }
 
-/* First: natively the child is forked, and must start the monitor itself. */
+/* These two run first: natively the child is forked, and starts the
+ * monitor itself only if the parent has made no pool yet. */
 static void test_stuck_callback_reported_once(void **state)
 {
     struct child_result result;
@@ -274,11 +321,18 @@ static void test_stuck_callback_reported_once(void **state)
     assert_false(file_exists(stale));
 }
 
-/* ---- The block against tpool_query_stats ----------------------------------- */
-
-static void CALLBACK quick_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+static void test_starved_pool_reported_once(void **state)
 {
+    struct child_result result;
+
+    child_check(cases, sizeof(cases) / sizeof(cases[0]), "starved", FALSE, 0, "tpool: starved pool ",
+                &result);
+    assert_int_equal(occurrences(result.output, "tpool: starved pool "), 1);
+    assert_non_null(strstr(result.output, ": 1 callbacks queued for "));
+    assert_non_null(strstr(result.output, " ms, all 1 workers busy"));
 }
+
+/* ---- The block against tpool_query_stats ----------------------------------- */
 
 static void CALLBACK unused_timer(PTP_CALLBACK_INSTANCE instance, void *context, PTP_TIMER timer)
 {
@@ -384,6 +438,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] =
     {
         cmocka_unit_test(test_stuck_callback_reported_once),
+        cmocka_unit_test(test_starved_pool_reported_once),
         cmocka_unit_test(test_block_matches_stats),
         cmocka_unit_test(test_worker_name),
         cmocka_unit_test(test_persistent_thread_name),
