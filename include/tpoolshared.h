@@ -13,6 +13,7 @@
 #define TPOOL_SHARED_H
 
 #include <stdint.h>
+#include <string.h>
 
 #define TPOOL_SHARED_MAGIC   "tpool-1"   /* 8 bytes with its NUL */
 #define TPOOL_SHARED_POOLS   16
@@ -55,5 +56,16 @@ typedef struct _TPOOL_SHARED_BLOCK
     char process[64];             /* file name of the executable */
     TPOOL_SHARED_POOL pool[TPOOL_SHARED_POOLS];
 } TPOOL_SHARED_BLOCK;
+
+/* Whether a file name is a block's: "tpool-" and a decimal process id. */
+static inline int tpool_shared_is_block_name(const char *name)
+{
+    if (strncmp(name, "tpool-", 6) || !name[6])
+        return 0;
+    for (name += 6; *name; name++)
+        if (*name < '0' || *name > '9')
+            return 0;
+    return 1;
+}
 
 #endif

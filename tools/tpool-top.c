@@ -48,16 +48,6 @@ static double now_seconds(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int is_block_name(const char *name)
-{
-    if (strncmp(name, "tpool-", 6) || !name[6])
-        return 0;
-    for (name += 6; *name; name++)
-        if (*name < '0' || *name > '9')
-            return 0;
-    return 1;
-}
-
 /* 1 and the block when its writer lives; 0 when it is gone (the file is
  * then removed) or the file is not a block. */
 static int read_block(const char *path, TPOOL_SHARED_BLOCK *block)
@@ -101,7 +91,7 @@ static void take_snapshot(const char *dir, struct snapshot *snapshot)
         return;
     while ((entry = readdir(listing)) && snapshot->count < MAX_PROCESSES)
     {
-        if (!is_block_name(entry->d_name))
+        if (!tpool_shared_is_block_name(entry->d_name))
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
         if (read_block(path, &snapshot->process[snapshot->count].block))

@@ -4,6 +4,7 @@
  * removed when a block is made, since a process that ends leaves its own. */
 
 #include "sys.h"
+#include "tpoolshared.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -12,16 +13,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-static BOOL is_block_name(const char *name)
-{
-    if (strncmp(name, "tpool-", 6) || !name[6])
-        return FALSE;
-    for (name += 6; *name; name++)
-        if (*name < '0' || *name > '9')
-            return FALSE;
-    return TRUE;
-}
 
 static void remove_stale_blocks(const char *dir)
 {
@@ -35,7 +26,7 @@ static void remove_stale_blocks(const char *dir)
         return;
     while ((entry = readdir(listing)))
     {
-        if (!is_block_name(entry->d_name))
+        if (!tpool_shared_is_block_name(entry->d_name))
             continue;
         text_format(path, sizeof(path), "%s/%s", dir, entry->d_name);
         if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)

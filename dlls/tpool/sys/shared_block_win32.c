@@ -6,18 +6,9 @@
  * maker tries again. */
 
 #include "sys.h"
+#include "tpoolshared.h"
 
 #include <string.h>
-
-static BOOL is_block_name(const char *name)
-{
-    if (strncmp(name, "tpool-", 6) || !name[6])
-        return FALSE;
-    for (name += 6; *name; name++)
-        if (*name < '0' || *name > '9')
-            return FALSE;
-    return TRUE;
-}
 
 static void remove_stale_blocks(const char *dir)
 {
@@ -32,7 +23,7 @@ static void remove_stale_blocks(const char *dir)
         return;
     do
     {
-        if (!is_block_name(found.cFileName))
+        if (!tpool_shared_is_block_name(found.cFileName))
             continue;
         text_format(path, sizeof(path), "%s\\%s", dir, found.cFileName);
         file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
