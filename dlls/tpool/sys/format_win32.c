@@ -15,9 +15,8 @@ void text_format(char *buffer, size_t size, const char *format, ...)
     if (!size)
         return;
     va_start(args, format);
-    /* on truncation ntdll returns -1 and leaves the buffer unterminated */
-    if (_vsnprintf(buffer, size, format, args) < 0)
-        buffer[size - 1] = 0;
+    _vsnprintf(buffer, size, format, args);
     va_end(args);
+    /* on truncation ntdll leaves the buffer unterminated */
     buffer[size - 1] = 0;
 }
