@@ -278,7 +278,7 @@ static void check_prefix(const char *prefix, DWORD exception)
     {
         if (strncmp(cases[i].name, prefix, strlen(prefix)))
             continue;
-        child_check(cases, CASE_COUNT, cases[i].name, FALSE, exception, NULL, &result);
+        child_check(cases, CASE_COUNT, cases[i].name, 0, exception, NULL, &result);
         checked++;
     }
     assert_true(checked > 0);
@@ -288,7 +288,7 @@ static void check_case(const char *name, DWORD exception, const char *text)
 {
     struct child_result result;
 
-    child_check(cases, CASE_COUNT, name, FALSE, exception, text, &result);
+    child_check(cases, CASE_COUNT, name, 0, exception, text, &result);
 }
 
 static void test_null_objects(void **state)

@@ -5,7 +5,9 @@
  * prints the exception and its parameters and exits with the exception
  * code; natively the child is forked (the parent never calls tpool, so the
  * child starts with a fresh library) and tpool aborts after naming the
- * status on stderr.  One source for both worlds.
+ * status on stderr.  A case that needs the library loaded afresh (what it
+ * reads of the environment at load) is, natively too, the program run
+ * again.  One source for both worlds.
  */
 
 #ifndef TPOOL_TEST_CHILD_H
@@ -33,6 +35,10 @@ struct child_case
     const char *name;
     int (*run)(void);
 };
+
+/* How a child runs. */
+#define CHILD_CHECKED 1         /* with TPOOL_CHECKED=1 */
+#define CHILD_RELOAD  2         /* natively too the program run again, not only forked */
 
 struct child_result
 {
@@ -103,10 +109,10 @@ static inline void child_read_output(HANDLE pipe, struct child_result *result)
     result->output[size] = 0;
 }
 
-/* Runs the case `name` of `cases` in a child, with TPOOL_CHECKED=1 if
- * `checked`; the program's main calls child_main when given a name. */
+/* Runs the case `name` of `cases` in a child, as `flags` say; the
+ * program's main calls child_main when given a name. */
 static inline void child_run(const struct child_case *cases, size_t count, const char *name,
-                             BOOL checked, struct child_result *result)
+                             unsigned int flags, struct child_result *result)
 {
     SECURITY_ATTRIBUTES inherit = { sizeof(inherit), NULL, TRUE };
     STARTUPINFOA startup;
@@ -124,7 +130,7 @@ static inline void child_run(const struct child_case *cases, size_t count, const
     startup.cb = sizeof(startup);
     startup.dwFlags = STARTF_USESTDHANDLES;
     startup.hStdOutput = startup.hStdError = write_end;
-    SetEnvironmentVariableA("TPOOL_CHECKED", checked ? "1" : NULL);
+    SetEnvironmentVariableA("TPOOL_CHECKED", flags & CHILD_CHECKED ? "1" : NULL);
     started = CreateProcessA(path, command, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &process);
     SetEnvironmentVariableA("TPOOL_CHECKED", NULL);
     CloseHandle(write_end);
@@ -176,8 +182,26 @@ static inline DWORD child_reported_exception(const char *output)
     return report ? (DWORD)strtoul(report + strlen("tpool: exception 0x"), NULL, 16) : 0;
 }
 
+/* The program again, with the case's name; the path is the one valgrind
+ * gives its client for /proc/self/exe. */
+static inline void child_exec(const char *name)
+{
+    char path[4096], *args[3];
+    ssize_t length = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+    if (length > 0)
+    {
+        path[length] = 0;
+        args[0] = program_invocation_name;
+        args[1] = (char *)name;
+        args[2] = NULL;
+        execv(path, args);
+    }
+    _exit(127);
+}
+
 static inline void child_run(const struct child_case *cases, size_t count, const char *name,
-                             BOOL checked, struct child_result *result)
+                             unsigned int flags, struct child_result *result)
 {
     int fds[2], status;
     pid_t pid;
@@ -193,10 +217,12 @@ static inline void child_run(const struct child_case *cases, size_t count, const
         dup2(fds[1], STDOUT_FILENO);
         dup2(fds[1], STDERR_FILENO);
         close(fds[1]);
-        if (checked)
+        if (flags & CHILD_CHECKED)
             setenv("TPOOL_CHECKED", "1", 1);
         else
             unsetenv("TPOOL_CHECKED");
+        if (flags & CHILD_RELOAD)
+            child_exec(name);
         _exit(child_main(cases, count, name));
     }
     close(fds[1]);
@@ -214,13 +240,12 @@ static inline void child_run(const struct child_case *cases, size_t count, const
 }
 #endif
 
-/* Runs a case that must end with `exception` (0: exit normally) and
- * write `text` (if not NULL); a case that cannot be set up is skipped. */
-static inline void child_check(const struct child_case *cases, size_t count, const char *name,
-                               BOOL checked, DWORD exception, const char *text,
-                               struct child_result *result)
+/* The case `name` must have ended with `exception` (0: exited normally)
+ * and written `text` (if not NULL); one that could not be set up is
+ * skipped. */
+static inline void child_check_result(const char *name, DWORD exception, const char *text,
+                                      const struct child_result *result)
 {
-    child_run(cases, count, name, checked, result);
     if (!result->exception && result->exit_code == CHILD_SKIPPED)
     {
         print_message("%s cannot be set up here\n", name);
@@ -234,6 +259,14 @@ static inline void child_check(const struct child_case *cases, size_t count, con
     assert_int_equal(result->exit_code, 0);
     if (text)
         assert_non_null(strstr(result->output, text));
+}
+
+static inline void child_check(const struct child_case *cases, size_t count, const char *name,
+                               unsigned int flags, DWORD exception, const char *text,
+                               struct child_result *result)
+{
+    child_run(cases, count, name, flags, result);
+    child_check_result(name, exception, text, result);
 }
 
 #endif

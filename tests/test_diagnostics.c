@@ -313,7 +313,7 @@ static void test_stuck_callback_reported_once(void **state)
 
     block_path(999999999, stale, sizeof(stale));
     make_stale_block(stale);
-    child_check(cases, (sizeof(cases) / sizeof(cases[0])), "stuck", FALSE, 0, "tpool: stuck callback: work callback test_diagnostics",
+    child_check(cases, (sizeof(cases) / sizeof(cases[0])), "stuck", 0, 0, "tpool: stuck callback: work callback test_diagnostics",
                 &result);
     assert_int_equal(occurrences(result.output, "tpool: stuck callback:"), 1);
     assert_non_null(strstr(result.output, " ms on thread 0x"));
@@ -325,7 +325,7 @@ static void test_starved_pool_reported_once(void **state)
 {
     struct child_result result;
 
-    child_check(cases, sizeof(cases) / sizeof(cases[0]), "starved", FALSE, 0, "tpool: starved pool ",
+    child_check(cases, sizeof(cases) / sizeof(cases[0]), "starved", 0, 0, "tpool: starved pool ",
                 &result);
     assert_int_equal(occurrences(result.output, "tpool: starved pool "), 1);
     assert_non_null(strstr(result.output, ": 1 callbacks queued for "));

@@ -403,7 +403,7 @@ static const struct child_case cases[] =
 static void check_child_result(const char *name, BOOL checked, DWORD exception, const char *text,
                                struct child_result *result)
 {
-    child_check(cases, CASE_COUNT, name, checked, exception, text, result);
+    child_check(cases, CASE_COUNT, name, checked ? CHILD_CHECKED : 0, exception, text, result);
 }
 
 static void check_child(const char *name, BOOL checked, DWORD exception, const char *text)

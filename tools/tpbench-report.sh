@@ -125,6 +125,19 @@ END {
         }
         close(chart)
     }
+    for (world = 1; world <= 2; world++) {
+        w = world == 1 ? "wine" : "native"
+        header = 0
+        for (i = 1; i <= rows; i++) {
+            split(order[i], part, SUBSEP)
+            key = order[i]
+            if (part[1] != w || (tr = median(key SUBSEP "traced")) == "") continue
+            tp = median(key SUBSEP "tpool")
+            if (!header++)
+                printf "\n%s: the trace on (TPOOL_TRACE=1) against off, median of %d run(s); ratio: on / off\n%-9s %-13s %-11s %10s %10s %10s\n", w == "wine" ? "Under Wine" : "Natively", runs, "workload", "metric", "unit", "off", "on", "ratio"
+            printf "%-9s %-13s %-11s %10s %10s %10s\n", part[2], part[3], unit[key], number(tp, unit[key]), number(tr, unit[key]), number(ratio(tr, tp))
+        }
+    }
 }' - "$dir/runs.csv"
 
 command -v gnuplot >/dev/null 2>&1 || { echo "(gnuplot not found: no chart)"; exit 0; }

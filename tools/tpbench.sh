@@ -2,8 +2,10 @@
 # Runs the thread pool benchmark side by side and makes its tables.
 # Under Wine it alternates runs of tpbench-builtin.exe (Wine's own pool)
 # and tpbench.exe (tpool.dll); natively it runs tpbench against tpool,
-# GLib and libuv.  Every workload runs in its own process, bounded by a
-# time-out.  Prints the medians with their ratios and the issue's
+# GLib and libuv.  In both worlds the work workloads run once more with
+# tpool's trace on ("traced": TPOOL_TRACE=1, into /dev/null natively and
+# a file under Wine), for what the trace costs.  Every workload runs in
+# its own process, bounded by a time-out.  Prints the medians with their ratios and the issue's
 # targets, and writes runs.csv, summary.csv, tables.txt and ratios.png
 # (gnuplot) into build/bench/.
 #
@@ -70,6 +72,14 @@ selected()
 
 # ---- The plan: one line per process, "world impl workload run" ----------
 
+# The workloads run again with the trace on: one line per call and two
+# per callback, the most a program can ask of it.
+traced_workload()
+{
+    case $1 in submit|simple|latency) return 0 ;; esac
+    return 1
+}
+
 plan=$out/plan.txt
 : >"$plan"
 plan_wine()
@@ -85,6 +95,7 @@ plan_wine()
             # Alternate which implementation goes first.
             if [ $((run % 2)) = 1 ]; then order="builtin tpool"; else order="tpool builtin"; fi
             for impl in $order; do echo "wine $impl $w $run" >>"$plan"; done
+            if traced_workload "$w"; then echo "wine traced $w $run" >>"$plan"; fi
         done
         run=$((run + 1))
     done
@@ -103,6 +114,7 @@ plan_native()
             for impl in $impls; do
                 grep -q "^$w " "$out/logs/native-$impl-list.log" && echo "native $impl $w $run" >>"$plan"
             done
+            if traced_workload "$w"; then echo "native traced $w $run" >>"$plan"; fi
         done
         run=$((run + 1))
     done
@@ -127,15 +139,27 @@ run_one()
     count=$((count + 1))
     t0=$(date +%s%N)
     status=0
+    trace=0 trace_file=/dev/null
+    if [ "$impl" = traced ]; then
+        trace=1
+        # Wine writes to its NUL device through the server: a file instead
+        [ "$world" = wine ] && trace_file='Z:'$(printf '%s' "$out/trace.txt" | tr / '\\')
+        rm -f "$out/trace.txt"
+    fi
     if [ "$world" = wine ]; then
         exe=$wine_dir/tools/tpbench.exe
         [ "$impl" = builtin ] && exe=$wine_dir/tools/tpbench-builtin.exe
-        TPOOL_DLLDIR=$wine_dir timeout -k 5 "$limit" "$bin/wine-run" "$exe" $short "$workload" \
+        env TPOOL_TRACE=$trace TPOOL_TRACE_FILE="$trace_file" TPOOL_DLLDIR=$wine_dir \
+            timeout -k 5 "$limit" "$bin/wine-run" "$exe" $short "$workload" \
             >"$log" 2>&1 </dev/null || status=$?
     else
-        timeout -k 5 "$limit" "$native_exe" --impl="$impl" $short "$workload" \
+        native_impl=$impl
+        [ "$impl" = traced ] && native_impl=tpool
+        env TPOOL_TRACE=$trace TPOOL_TRACE_FILE="$trace_file" \
+            timeout -k 5 "$limit" "$native_exe" --impl="$native_impl" $short "$workload" \
             >"$log" 2>&1 </dev/null || status=$?
     fi
+    rm -f "$out/trace.txt"
     seconds=$(( ($(date +%s%N) - t0) / 1000000 ))
     if [ $status = 0 ] && grep -q '^# ok' "$log"; then
         passed=$((passed + 1))

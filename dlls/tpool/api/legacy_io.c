@@ -43,6 +43,7 @@ static NTSTATUS routine_io_create(PRTL_OVERLAPPED_COMPLETION_ROUTINE routine, st
         mem_free(entry);
         return status;
     }
+    object_show_callback(&(*io)->object, (const void *)routine);
     entry->routine = routine;
     entry->io = *io;
     entry->next = routines;
@@ -74,17 +75,19 @@ NTSTATUS WINAPI RtlSetIoCompletionCallback(HANDLE handle, PRTL_OVERLAPPED_COMPLE
 {
     struct tp_io *io;
     NTSTATUS status;
+    TRACE_CALL("RtlSetIoCompletionCallback", "handle=%p routine=%c flags=%x", handle, routine, flags);
 
     if (flags || !routine || !handle)
-        return STATUS_INVALID_PARAMETER;
+        return TRACE_RETURN(STATUS_INVALID_PARAMETER);
     if ((status = routine_io(routine, &io)))
-        return status;
-    return io_bind(io, handle);
+        return TRACE_RETURN(status);
+    return TRACE_RETURN(io_bind(io, handle));
 }
 
 BOOL WINAPI BindIoCompletionCallback(HANDLE handle, LPOVERLAPPED_COMPLETION_ROUTINE routine, ULONG flags)
 {
     PRTL_OVERLAPPED_COMPLETION_ROUTINE rtl_routine = (PRTL_OVERLAPPED_COMPLETION_ROUTINE)routine;
+    TRACE_CALL("BindIoCompletionCallback", "handle=%p routine=%c flags=%x", handle, routine, flags);
 
-    return set_ntstatus(RtlSetIoCompletionCallback(handle, rtl_routine, flags));
+    return TRACE_RETURN(set_ntstatus(RtlSetIoCompletionCallback(handle, rtl_routine, flags)));
 }

@@ -47,7 +47,6 @@ void legacy_object_run(struct legacy_object *legacy, BOOLEAN timer_or_wait_fired
 {
     if (legacy->token)
         impersonation_apply(legacy->token);
-    worker_note_callback((const void *)legacy->callback);
     legacy->callback(legacy->context, timer_or_wait_fired);
     if (legacy->token)
         impersonation_revert();

@@ -72,17 +72,19 @@ static void queue_release(struct legacy_queue *queue)
 NTSTATUS WINAPI RtlCreateTimerQueue(PHANDLE out)
 {
     struct legacy_queue *queue;
+    TRACE_CALL("RtlCreateTimerQueue", "out=%p", out);
 
     if (!out)
-        return STATUS_INVALID_PARAMETER;
+        return TRACE_RETURN(STATUS_INVALID_PARAMETER);
     if (!(queue = mem_alloc(sizeof(*queue))))
-        return STATUS_NO_MEMORY;
+        return TRACE_RETURN(STATUS_NO_MEMORY);
     queue->tag = LEGACY_TAG_QUEUE;
     atomic_init(&queue->refs, 1);
     lock_init(&queue->lock);
     list_init(&queue->timers);
     *out = queue;
-    return STATUS_SUCCESS;
+    TRACE_OUT(queue);
+    return TRACE_RETURN(STATUS_SUCCESS);
 }
 
 /* ---- Timers --------------------------------------------------------------- */
@@ -148,6 +150,7 @@ static NTSTATUS timer_alloc(struct legacy_timer **out, RTL_WAITORTIMERCALLBACKFU
         legacy_object_abandon(&timer->base);
         return status;
     }
+    object_show_callback(timer->base.object, (const void *)callback);
     if (flags & WT_EXECUTEINTIMERTHREAD)
         timer_expire_inline(timer->base.object);
     timer->base.object->freed = timer_freed;
@@ -179,25 +182,28 @@ NTSTATUS WINAPI RtlCreateTimer(HANDLE queue_handle, PHANDLE out, RTL_WAITORTIMER
     struct legacy_queue *queue = queue_from_handle(queue_handle);
     struct legacy_timer *timer;
     NTSTATUS status;
+    TRACE_CALL("RtlCreateTimer", "queue_handle=%p out=%p callback=%c context=%p due=%u period=%u flags=%x",
+               queue_handle, out, callback, context, due, period, flags);
 
     if (!queue)
-        return STATUS_INVALID_HANDLE;
+        return TRACE_RETURN(STATUS_INVALID_HANDLE);
     if (!out || !callback)
-        return STATUS_INVALID_PARAMETER;
+        return TRACE_RETURN(STATUS_INVALID_PARAMETER);
     if ((status = timer_alloc(&timer, callback, context, flags)))
-        return status;
+        return TRACE_RETURN(status);
     if (!timer_join(timer, queue))
     {
         object_close(timer->base.object);
-        return STATUS_INVALID_HANDLE;
+        return TRACE_RETURN(STATUS_INVALID_HANDLE);
     }
     *out = timer;
+    TRACE_OUT(timer);
 
     lock_acquire(&timer->base.lock);
     if (!timer->base.deleted)
         timer_arm(timer, due, period);
     lock_release(&timer->base.lock);
-    return STATUS_SUCCESS;
+    return TRACE_RETURN(STATUS_SUCCESS);
 }
 
 /* A one-shot timer whose callback has started, or a deleted one, is left
@@ -205,14 +211,16 @@ NTSTATUS WINAPI RtlCreateTimer(HANDLE queue_handle, PHANDLE out, RTL_WAITORTIMER
 NTSTATUS WINAPI RtlUpdateTimer(HANDLE queue_handle, HANDLE handle, DWORD due, DWORD period)
 {
     struct legacy_timer *timer = timer_from_handle(handle);
+    TRACE_CALL("RtlUpdateTimer", "queue_handle=%p handle=%p due=%u period=%u",
+               queue_handle, handle, due, period);
 
     if (!timer)
-        return STATUS_INVALID_PARAMETER;
+        return TRACE_RETURN(STATUS_INVALID_PARAMETER);
     lock_acquire(&timer->base.lock);
     if (!timer->base.deleted && !timer->expired)
         timer_arm(timer, due, period);
     lock_release(&timer->base.lock);
-    return STATUS_SUCCESS;
+    return TRACE_RETURN(STATUS_SUCCESS);
 }
 
 /* Takes the timer off its queue and disarms it for good; FALSE if it was
@@ -240,10 +248,11 @@ static BOOL timer_stop(struct legacy_timer *timer)
 NTSTATUS WINAPI RtlDeleteTimer(HANDLE queue_handle, HANDLE handle, HANDLE event)
 {
     struct legacy_timer *timer = timer_from_handle(handle);
+    TRACE_CALL("RtlDeleteTimer", "queue_handle=%p handle=%p event=%p", queue_handle, handle, event);
 
     if (!timer || !timer_stop(timer))
-        return STATUS_INVALID_PARAMETER;
-    return legacy_object_delete(&timer->base, event, TRUE);
+        return TRACE_RETURN(STATUS_INVALID_PARAMETER);
+    return TRACE_RETURN(legacy_object_delete(&timer->base, event, TRUE));
 }
 
 /* Deletes each timer with the same convention; a blocking delete has then
@@ -257,9 +266,10 @@ NTSTATUS WINAPI RtlDeleteTimerQueueEx(HANDLE queue_handle, HANDLE event)
     struct legacy_timer *timer;
     struct list *head;
     BOOL deleted;
+    TRACE_CALL("RtlDeleteTimerQueueEx", "queue_handle=%p event=%p", queue_handle, event);
 
     if (!queue || queue == &default_queue)
-        return STATUS_INVALID_HANDLE;
+        return TRACE_RETURN(STATUS_INVALID_HANDLE);
     lock_acquire(&queue->lock);
     if (!(deleted = queue->deleted))
     {
@@ -268,7 +278,7 @@ NTSTATUS WINAPI RtlDeleteTimerQueueEx(HANDLE queue_handle, HANDLE event)
     }
     lock_release(&queue->lock);
     if (deleted)
-        return STATUS_INVALID_HANDLE;
+        return TRACE_RETURN(STATUS_INVALID_HANDLE);
 
     for (;;)
     {
@@ -282,12 +292,13 @@ NTSTATUS WINAPI RtlDeleteTimerQueueEx(HANDLE queue_handle, HANDLE event)
             status = STATUS_PENDING;
     }
     queue_release(queue);
-    return status;
+    return TRACE_RETURN(status);
 }
 
 NTSTATUS WINAPI RtlDeleteTimerQueue(HANDLE queue)
 {
-    return RtlDeleteTimerQueueEx(queue, NULL);
+    TRACE_CALL("RtlDeleteTimerQueue", "queue=%p", queue);
+    return TRACE_RETURN(RtlDeleteTimerQueueEx(queue, NULL));
 }
 
 /* ---- kernel32 names ------------------------------------------------------- */
@@ -296,39 +307,50 @@ HANDLE WINAPI CreateTimerQueue(void)
 {
     HANDLE queue;
     NTSTATUS status;
+    TRACE_CALL_VOID("CreateTimerQueue");
 
     if ((status = RtlCreateTimerQueue(&queue)))
     {
         set_last_status(status);
-        return NULL;
+        return TRACE_RETURN(NULL);
     }
-    return queue;
+    return TRACE_RETURN(queue);
 }
 
 BOOL WINAPI CreateTimerQueueTimer(PHANDLE timer, HANDLE queue, WAITORTIMERCALLBACK callback,
                                   PVOID context, DWORD due, DWORD period, ULONG flags)
 {
-    return set_ntstatus(RtlCreateTimer(queue, timer, callback, context, due, period, flags));
+    BOOL created;
+    TRACE_CALL("CreateTimerQueueTimer", "timer=%p queue=%p callback=%c context=%p due=%u period=%u flags=%x",
+               timer, queue, callback, context, due, period, flags);
+
+    if ((created = set_ntstatus(RtlCreateTimer(queue, timer, callback, context, due, period, flags))))
+        TRACE_OUT(*timer);
+    return TRACE_RETURN(created);
 }
 
 BOOL WINAPI ChangeTimerQueueTimer(HANDLE queue, HANDLE timer, ULONG due, ULONG period)
 {
-    return set_ntstatus(RtlUpdateTimer(queue, timer, due, period));
+    TRACE_CALL("ChangeTimerQueueTimer", "queue=%p timer=%p due=%u period=%u", queue, timer, due, period);
+    return TRACE_RETURN(set_ntstatus(RtlUpdateTimer(queue, timer, due, period)));
 }
 
 BOOL WINAPI DeleteTimerQueueTimer(HANDLE queue, HANDLE timer, HANDLE event)
 {
-    return set_ntstatus(RtlDeleteTimer(queue, timer, event));
+    TRACE_CALL("DeleteTimerQueueTimer", "queue=%p timer=%p event=%p", queue, timer, event);
+    return TRACE_RETURN(set_ntstatus(RtlDeleteTimer(queue, timer, event)));
 }
 
 BOOL WINAPI DeleteTimerQueueEx(HANDLE queue, HANDLE event)
 {
-    return set_ntstatus(RtlDeleteTimerQueueEx(queue, event));
+    TRACE_CALL("DeleteTimerQueueEx", "queue=%p event=%p", queue, event);
+    return TRACE_RETURN(set_ntstatus(RtlDeleteTimerQueueEx(queue, event)));
 }
 
 BOOL WINAPI DeleteTimerQueue(HANDLE queue)
 {
-    return set_ntstatus(RtlDeleteTimerQueueEx(queue, NULL));
+    TRACE_CALL("DeleteTimerQueue", "queue=%p", queue);
+    return TRACE_RETURN(set_ntstatus(RtlDeleteTimerQueueEx(queue, NULL)));
 }
 
 /* PreferIo asks for an alertable thread: WT_EXECUTEINIOTHREAD. */
@@ -338,13 +360,15 @@ HANDLE WINAPI SetTimerQueueTimer(HANDLE queue, WAITORTIMERCALLBACK callback, PVO
     ULONG flags = prefer_io ? WT_EXECUTEINIOTHREAD : WT_EXECUTEDEFAULT;
     HANDLE timer;
     NTSTATUS status;
+    TRACE_CALL("SetTimerQueueTimer", "queue=%p callback=%c context=%p due=%u period=%u prefer_io=%d",
+               queue, callback, context, due, period, prefer_io);
 
     if ((status = RtlCreateTimer(queue, &timer, callback, context, due, period, flags)))
     {
         set_last_status(status);
-        return NULL;
+        return TRACE_RETURN(NULL);
     }
-    return timer;
+    return TRACE_RETURN(timer);
 }
 
 /* A delete without completion event that counts STATUS_PENDING as
@@ -352,6 +376,7 @@ HANDLE WINAPI SetTimerQueueTimer(HANDLE queue, WAITORTIMERCALLBACK callback, PVO
 BOOL WINAPI CancelTimerQueueTimer(HANDLE queue, HANDLE timer)
 {
     NTSTATUS status = RtlDeleteTimer(queue, timer, NULL);
+    TRACE_CALL("CancelTimerQueueTimer", "queue=%p timer=%p", queue, timer);
 
-    return set_ntstatus(status == STATUS_PENDING ? STATUS_SUCCESS : status);
+    return TRACE_RETURN(set_ntstatus(status == STATUS_PENDING ? STATUS_SUCCESS : status));
 }

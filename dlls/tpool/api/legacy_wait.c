@@ -67,33 +67,37 @@ NTSTATUS WINAPI RtlRegisterWait(PHANDLE out, HANDLE handle, RTL_WAITORTIMERCALLB
     TP_CALLBACK_ENVIRON environment;
     struct legacy_wait *wait;
     NTSTATUS status;
+    TRACE_CALL("RtlRegisterWait", "out=%p handle=%p callback=%c context=%p milliseconds=%u flags=%x",
+               out, handle, callback, context, milliseconds, flags);
 
     if (!handle)
-        return STATUS_INVALID_HANDLE;
+        return TRACE_RETURN(STATUS_INVALID_HANDLE);
     if (!out || !callback)
-        return STATUS_INVALID_PARAMETER;
+        return TRACE_RETURN(STATUS_INVALID_PARAMETER);
     if (!(wait = mem_alloc(sizeof(*wait))))
-        return STATUS_NO_MEMORY;
+        return TRACE_RETURN(STATUS_NO_MEMORY);
     if ((status = legacy_object_init(&wait->base, LEGACY_TAG_WAIT, callback, context, flags)))
     {
         mem_free(wait);
-        return status;
+        return TRACE_RETURN(status);
     }
     legacy_environment(&environment, flags, WAIT_PERSISTENT_FLAGS);
     if ((status = wait_create(&wait->base.object, wait_callback, wait, &environment)))
     {
         legacy_object_abandon(&wait->base);
-        return status;
+        return TRACE_RETURN(status);
     }
+    object_show_callback(wait->base.object, (const void *)callback);
     wait->base.object->freed = wait_freed;
     wait->handle = handle;
     wait->milliseconds = milliseconds;
     *out = wait;
+    TRACE_OUT(wait);
 
     lock_acquire(&wait->base.lock);
     wait_arm(wait);
     lock_release(&wait->base.lock);
-    return STATUS_SUCCESS;
+    return TRACE_RETURN(STATUS_SUCCESS);
 }
 
 /* Unregistering from one of the wait's own callbacks does not count that
@@ -102,9 +106,10 @@ NTSTATUS WINAPI RtlDeregisterWaitEx(HANDLE handle, HANDLE event)
 {
     struct legacy_wait *wait = wait_from_handle(handle);
     BOOL deleted;
+    TRACE_CALL("RtlDeregisterWaitEx", "handle=%p event=%p", handle, event);
 
     if (!wait)
-        return STATUS_INVALID_HANDLE;
+        return TRACE_RETURN(STATUS_INVALID_HANDLE);
     lock_acquire(&wait->base.lock);
     if (!(deleted = wait->base.deleted))
     {
@@ -113,19 +118,27 @@ NTSTATUS WINAPI RtlDeregisterWaitEx(HANDLE handle, HANDLE event)
     }
     lock_release(&wait->base.lock);
     if (deleted)
-        return STATUS_INVALID_HANDLE;
-    return legacy_object_delete(&wait->base, event, FALSE);
+        return TRACE_RETURN(STATUS_INVALID_HANDLE);
+    return TRACE_RETURN(legacy_object_delete(&wait->base, event, FALSE));
 }
 
 NTSTATUS WINAPI RtlDeregisterWait(HANDLE handle)
 {
-    return RtlDeregisterWaitEx(handle, NULL);
+    TRACE_CALL("RtlDeregisterWait", "handle=%p", handle);
+    return TRACE_RETURN(RtlDeregisterWaitEx(handle, NULL));
 }
 
 BOOL WINAPI RegisterWaitForSingleObject(PHANDLE out, HANDLE handle, WAITORTIMERCALLBACK callback,
                                         PVOID context, ULONG milliseconds, ULONG flags)
 {
-    return set_ntstatus(RtlRegisterWait(out, handle, callback, context, milliseconds, flags));
+    BOOL registered;
+    TRACE_CALL("RegisterWaitForSingleObject",
+               "out=%p handle=%p callback=%c context=%p milliseconds=%u flags=%x",
+               out, handle, callback, context, milliseconds, flags);
+
+    if ((registered = set_ntstatus(RtlRegisterWait(out, handle, callback, context, milliseconds, flags))))
+        TRACE_OUT(*out);
+    return TRACE_RETURN(registered);
 }
 
 HANDLE WINAPI RegisterWaitForSingleObjectEx(HANDLE handle, WAITORTIMERCALLBACK callback, PVOID context,
@@ -133,21 +146,25 @@ HANDLE WINAPI RegisterWaitForSingleObjectEx(HANDLE handle, WAITORTIMERCALLBACK c
 {
     HANDLE wait;
     NTSTATUS status;
+    TRACE_CALL("RegisterWaitForSingleObjectEx", "handle=%p callback=%c context=%p milliseconds=%u flags=%x",
+               handle, callback, context, milliseconds, flags);
 
     if ((status = RtlRegisterWait(&wait, handle, callback, context, milliseconds, flags)))
     {
         set_last_status(status);
-        return NULL;
+        return TRACE_RETURN(NULL);
     }
-    return wait;
+    return TRACE_RETURN(wait);
 }
 
 BOOL WINAPI UnregisterWait(HANDLE wait)
 {
-    return set_ntstatus(RtlDeregisterWaitEx(wait, NULL));
+    TRACE_CALL("UnregisterWait", "wait=%p", wait);
+    return TRACE_RETURN(set_ntstatus(RtlDeregisterWaitEx(wait, NULL)));
 }
 
 BOOL WINAPI UnregisterWaitEx(HANDLE wait, HANDLE event)
 {
-    return set_ntstatus(RtlDeregisterWaitEx(wait, event));
+    TRACE_CALL("UnregisterWaitEx", "wait=%p event=%p", wait, event);
+    return TRACE_RETURN(set_ntstatus(RtlDeregisterWaitEx(wait, event)));
 }

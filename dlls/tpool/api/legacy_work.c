@@ -20,15 +20,9 @@ static void WINAPI work_item_callback(PTP_CALLBACK_INSTANCE instance, void *cont
     if (item.token)
         impersonation_apply(item.token);
     if (item.thread_routine)
-    {
-        worker_note_callback((const void *)item.thread_routine);
         item.thread_routine(item.context);
-    }
     else
-    {
-        worker_note_callback((const void *)item.function);
         item.function(item.context);
-    }
     if (item.token)
     {
         impersonation_revert();
@@ -73,7 +67,8 @@ static NTSTATUS queue_work_item(PRTL_WORK_ITEM_ROUTINE function, LPTHREAD_START_
         return status;
     }
     legacy_environment(&environment, flags, LEGACY_PERSISTENT_FLAGS);
-    if ((status = simple_submit(work_item_callback, item, &environment)))
+    if ((status = simple_submit(work_item_callback, item, &environment,
+                                function ? (const void *)function : (const void *)thread_routine)))
     {
         if (item->token)
             impersonation_free(item->token);
@@ -84,10 +79,12 @@ static NTSTATUS queue_work_item(PRTL_WORK_ITEM_ROUTINE function, LPTHREAD_START_
 
 NTSTATUS WINAPI RtlQueueWorkItem(PRTL_WORK_ITEM_ROUTINE function, PVOID context, ULONG flags)
 {
-    return queue_work_item(function, NULL, context, flags);
+    TRACE_CALL("RtlQueueWorkItem", "function=%c context=%p flags=%x", function, context, flags);
+    return TRACE_RETURN(queue_work_item(function, NULL, context, flags));
 }
 
 BOOL WINAPI QueueUserWorkItem(LPTHREAD_START_ROUTINE function, PVOID context, ULONG flags)
 {
-    return set_ntstatus(queue_work_item(NULL, function, context, flags));
+    TRACE_CALL("QueueUserWorkItem", "function=%c context=%p flags=%x", function, context, flags);
+    return TRACE_RETURN(set_ntstatus(queue_work_item(NULL, function, context, flags)));
 }

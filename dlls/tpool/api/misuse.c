@@ -10,6 +10,7 @@ void raise_invalid_object(const char *function, const char *kind, const void *po
 
     text_format(what, sizeof(what), "%s: 0x%" PRIxPTR " is not a %s", function, (uintptr_t)pointer,
              kind);
+    trace_call_raised();
     exception_raise(STATUS_INVALID_PARAMETER, what);
 }
 
@@ -21,5 +22,6 @@ void raise_wait_handle(const char *function, HANDLE handle, NTSTATUS status)
     text_format(what, sizeof(what), "%s: handle 0x%" PRIxPTR " %s", function, (uintptr_t)handle,
              status == STATUS_INVALID_PARAMETER_3 ? "is a mutex, which waits do not support"
                                                   : "names no object");
+    trace_call_raised();
     exception_raise_with(STATUS_THREADPOOL_HANDLE_EXCEPTION, what, 1, &parameter);
 }

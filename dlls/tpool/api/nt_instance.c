@@ -8,11 +8,13 @@
  * other callbacks. */
 NTSTATUS WINAPI TpCallbackMayRunLong(TP_CALLBACK_INSTANCE *instance)
 {
-    return instance_may_run_long(checked_instance(instance, __func__));
+    TRACE_CALL("TpCallbackMayRunLong", "instance=%p", instance);
+    return TRACE_RETURN(instance_may_run_long(checked_instance(instance, __func__)));
 }
 
 VOID WINAPI TpDisassociateCallback(TP_CALLBACK_INSTANCE *instance)
 {
+    TRACE_CALL("TpDisassociateCallback", "instance=%p", instance);
     instance_disassociate(checked_instance(instance, __func__));
 }
 
@@ -21,6 +23,7 @@ VOID WINAPI TpDisassociateCallback(TP_CALLBACK_INSTANCE *instance)
 VOID WINAPI TpCallbackSetEventOnCompletion(TP_CALLBACK_INSTANCE *instance, HANDLE event)
 {
     struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
+    TRACE_CALL("TpCallbackSetEventOnCompletion", "instance=%p event=%p", instance, event);
 
     if (!actions->event)
         actions->event = event;
@@ -30,6 +33,8 @@ VOID WINAPI TpCallbackReleaseSemaphoreOnCompletion(TP_CALLBACK_INSTANCE *instanc
                                                    DWORD count)
 {
     struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
+    TRACE_CALL("TpCallbackReleaseSemaphoreOnCompletion", "instance=%p semaphore=%p count=%u",
+               instance, semaphore, count);
 
     if (!actions->semaphore)
     {
@@ -41,6 +46,7 @@ VOID WINAPI TpCallbackReleaseSemaphoreOnCompletion(TP_CALLBACK_INSTANCE *instanc
 VOID WINAPI TpCallbackReleaseMutexOnCompletion(TP_CALLBACK_INSTANCE *instance, HANDLE mutex)
 {
     struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
+    TRACE_CALL("TpCallbackReleaseMutexOnCompletion", "instance=%p mutex=%p", instance, mutex);
 
     if (!actions->mutex)
         actions->mutex = mutex;
@@ -50,6 +56,8 @@ VOID WINAPI TpCallbackLeaveCriticalSectionOnCompletion(TP_CALLBACK_INSTANCE *ins
                                                        RTL_CRITICAL_SECTION *critical_section)
 {
     struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
+    TRACE_CALL("TpCallbackLeaveCriticalSectionOnCompletion", "instance=%p critical_section=%p",
+               instance, critical_section);
 
     if (!actions->critical_section)
         actions->critical_section = critical_section;
@@ -58,6 +66,7 @@ VOID WINAPI TpCallbackLeaveCriticalSectionOnCompletion(TP_CALLBACK_INSTANCE *ins
 VOID WINAPI TpCallbackUnloadDllOnCompletion(TP_CALLBACK_INSTANCE *instance, HMODULE library)
 {
     struct instance_actions *actions = &checked_instance(instance, __func__)->actions;
+    TRACE_CALL("TpCallbackUnloadDllOnCompletion", "instance=%p library=%p", instance, library);
 
     if (!actions->library)
         actions->library = library;

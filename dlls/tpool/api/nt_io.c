@@ -17,31 +17,40 @@ NTSTATUS WINAPI TpAllocIoCompletion(TP_IO **out, HANDLE file, PTP_IO_CALLBACK ca
 {
     struct tp_io *io;
     NTSTATUS status;
+    TRACE_CALL("TpAllocIoCompletion", "out=%p file=%p callback=%c context=%p environment=%p",
+               out, file, callback, context, environment);
 
     if (!out || !callback)
-        return STATUS_INVALID_PARAMETER;
+        return TRACE_RETURN(STATUS_INVALID_PARAMETER);
     if (!(status = io_create(&io, file, (tp_io_callback)(void (*)(void))callback, context,
                              environment)))
+    {
         *out = (TP_IO *)io;
-    return status;
+        TRACE_OUT(io);
+    }
+    return TRACE_RETURN(status);
 }
 
 VOID WINAPI TpStartAsyncIoOperation(TP_IO *io)
 {
+    TRACE_CALL("TpStartAsyncIoOperation", "io=%p", io);
     io_start(checked_io(io, __func__));
 }
 
 VOID WINAPI TpCancelAsyncIoOperation(TP_IO *io)
 {
+    TRACE_CALL("TpCancelAsyncIoOperation", "io=%p", io);
     io_cancel(checked_io(io, __func__));
 }
 
 VOID WINAPI TpWaitForIoCompletion(TP_IO *io, BOOL cancel_pending)
 {
+    TRACE_CALL("TpWaitForIoCompletion", "io=%p cancel_pending=%d", io, cancel_pending);
     io_wait(checked_io(io, __func__), cancel_pending);
 }
 
 VOID WINAPI TpReleaseIoCompletion(TP_IO *io)
 {
+    TRACE_CALL("TpReleaseIoCompletion", "io=%p", io);
     object_close(&checked_io(io, __func__)->object);
 }

@@ -5,5 +5,8 @@
 
 const char *WINAPI tpool_version(void)
 {
-    return PACKAGE_NAME " " PACKAGE_VERSION;
+    const char *version = PACKAGE_NAME " " PACKAGE_VERSION;
+    TRACE_CALL_VOID("tpool_version");
+
+    return TRACE_RETURN(version);
 }

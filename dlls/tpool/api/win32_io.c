@@ -19,36 +19,43 @@ PTP_IO WINAPI CreateThreadpoolIo(HANDLE handle, PTP_WIN32_IO_CALLBACK callback, 
                                  PTP_CALLBACK_ENVIRON environment)
 {
     TP_IO *io;
+    TRACE_CALL("CreateThreadpoolIo", "handle=%p callback=%c context=%p environment=%p",
+               handle, callback, context, environment);
 
     if (!callback)
     {
         set_last_status(STATUS_INVALID_PARAMETER);
-        return NULL;
+        return TRACE_RETURN(NULL);
     }
     if (!set_ntstatus(TpAllocIoCompletion(&io, handle, io_callback_win32, context, environment)))
-        return NULL;
+        return TRACE_RETURN(NULL);
     /* no callback can run before the application starts an operation */
     ((struct tp_io *)io)->win32_callback = (void *)callback;
-    return io;
+    object_show_callback(&((struct tp_io *)io)->object, (const void *)callback);
+    return TRACE_RETURN(io);
 }
 
 VOID WINAPI StartThreadpoolIo(PTP_IO io)
 {
+    TRACE_CALL("StartThreadpoolIo", "io=%p", io);
     TpStartAsyncIoOperation(io);
 }
 
 VOID WINAPI CancelThreadpoolIo(PTP_IO io)
 {
+    TRACE_CALL("CancelThreadpoolIo", "io=%p", io);
     TpCancelAsyncIoOperation(io);
 }
 
 VOID WINAPI WaitForThreadpoolIoCallbacks(PTP_IO io, BOOL cancel_pending)
 {
+    TRACE_CALL("WaitForThreadpoolIoCallbacks", "io=%p cancel_pending=%d", io, cancel_pending);
     TpWaitForIoCompletion(io, cancel_pending);
 }
 
 VOID WINAPI CloseThreadpoolIo(PTP_IO io)
 {
+    TRACE_CALL("CloseThreadpoolIo", "io=%p", io);
     TpReleaseIoCompletion(io);
 }
 
@@ -56,6 +63,8 @@ VOID WINAPI CloseThreadpoolIo(PTP_IO io)
 BOOL WINAPI tpool_complete_io(HANDLE file, OVERLAPPED *overlapped, NTSTATUS status, ULONG_PTR information)
 {
     NTSTATUS result;
+    TRACE_CALL("tpool_complete_io", "file=%p overlapped=%p status=%x information=%u",
+               file, overlapped, status, information);
 
     if (overlapped)
     {
@@ -63,7 +72,7 @@ BOOL WINAPI tpool_complete_io(HANDLE file, OVERLAPPED *overlapped, NTSTATUS stat
         overlapped->InternalHigh = information;
     }
     if ((result = io_complete(file, overlapped, status, information)))
-        return set_last_status(result);
-    return TRUE;
+        return TRACE_RETURN(set_last_status(result));
+    return TRACE_RETURN(TRUE);
 }
 #endif

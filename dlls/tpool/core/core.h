@@ -13,6 +13,7 @@
 
 #include "sys.h"
 #include "tpool.h"
+#include "trace.h"
 
 #define TP_TAG_POOL    0x6c6f6f50  /* 'Pool' */
 #define TP_TAG_WORK    0x6b726f57  /* 'Work' */
@@ -283,9 +284,6 @@ struct tp_worker
 };
 
 NTSTATUS worker_start(struct tp_pool *pool);
-/* The callback the calling worker runs is `callback` (a wrapper of the
- * legacy API names the application's own); nothing on other threads. */
-void worker_note_callback(const void *callback);
 /* The calling thread's worker if it is expiring `pool`'s timers, else NULL. */
 struct tp_worker *worker_expiring(struct tp_pool *pool);
 
@@ -371,6 +369,7 @@ struct tp_object
     ULONG tag;
     const struct tp_object_ops *ops;
     void *callback;
+    const void *shown_callback;  /* what diagnostics name: callback, or the function a wrapper calls */
     void *context;
     struct tp_env env;
     struct port_packet packet;
@@ -384,6 +383,9 @@ struct tp_object
 NTSTATUS object_create(struct tp_object **object, SIZE_T size, ULONG tag,
                        const struct tp_object_ops *ops, void *callback, void *context,
                        const TP_CALLBACK_ENVIRON *environment);
+/* The function the object's callback, a wrapper of layer 3, calls for the
+ * application: what the diagnostics name instead of the wrapper. */
+void object_show_callback(struct tp_object *object, const void *function);
 void object_addref(struct tp_object *object);
 void object_release(struct tp_object *object);
 void object_submit(struct tp_object *object);
@@ -524,7 +526,8 @@ void io_pool_free(struct tp_pool *pool);
 
 NTSTATUS work_create(struct tp_object **work, PTP_WORK_CALLBACK callback, void *context,
                      const TP_CALLBACK_ENVIRON *environment);
+/* `shown`: what diagnostics name (object_show_callback), usually callback. */
 NTSTATUS simple_submit(PTP_SIMPLE_CALLBACK callback, void *context,
-                       const TP_CALLBACK_ENVIRON *environment);
+                       const TP_CALLBACK_ENVIRON *environment, const void *shown);
 
 #endif

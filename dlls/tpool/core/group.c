@@ -82,7 +82,13 @@ static void group_finish_member(struct tp_object *object, BOOL cancel_pending, v
     if (object_take_app_reference(object))
     {
         if (cancel_pending && object->env.group_cancel)
+        {
+            void *outer = trace_on ? trace_app_code_begin() : NULL;
+
             object->env.group_cancel(object->context, context);
+            if (trace_on)
+                trace_app_code_end(outer);
+        }
         /* a simple callback's own reference is its pending callback's */
         if (object->tag != TP_TAG_SIMPLE)
             object_release(object);

@@ -24,6 +24,7 @@ static void object_init(struct tp_object *object, ULONG tag, const struct tp_obj
     atomic_init(&object->idle_seq, 0);
     atomic_init(&object->sleepers, 0);
     object->callback = callback;
+    object->shown_callback = callback;
     object->context = context;
 }
 
@@ -54,6 +55,11 @@ NTSTATUS object_create(struct tp_object **out, SIZE_T size, ULONG tag, const str
         group_add(env.group, object);
     *out = object;
     return STATUS_SUCCESS;
+}
+
+void object_show_callback(struct tp_object *object, const void *function)
+{
+    object->shown_callback = function;
 }
 
 void object_addref(struct tp_object *object)
@@ -390,6 +396,7 @@ static void object_run(struct tp_worker *worker, struct tp_object *object)
 {
     struct tp_instance instance;
     struct thread_snapshot snapshot;
+    struct trace_callback traced;
     BOOL checked = thread_snapshot_take(&snapshot);
 
     instance.tag = TP_TAG_INSTANCE;
@@ -401,13 +408,17 @@ static void object_run(struct tp_worker *worker, struct tp_object *object)
     memset(&instance.actions, 0, sizeof(instance.actions));
     worker->instance = &instance;
     atomic_store_explicit(&worker->running_ops, object->ops, memory_order_relaxed);
-    atomic_store_explicit(&worker->running_callback, object->callback, memory_order_relaxed);
+    atomic_store_explicit(&worker->running_callback, object->shown_callback, memory_order_relaxed);
     if (object->env.long_function)
         instance_may_run_long(&instance);
 
+    if (trace_on)
+        trace_callback_dispatch(&traced, object);
     object->ops->execute(object, &instance);
     if (object->env.finalization)
         object->env.finalization((PTP_CALLBACK_INSTANCE)&instance, object->context);
+    if (trace_on)
+        trace_callback_return(&traced);
     atomic_store_explicit(&worker->running_callback, NULL, memory_order_relaxed);
 
     if (instance.may_run_long)
@@ -417,7 +428,7 @@ static void object_run(struct tp_worker *worker, struct tp_object *object)
     instance_perform_actions(&instance);
     instance.tag = TP_TAG_FREED;
     if (checked)
-        thread_snapshot_check(&snapshot, object->callback, object);
+        thread_snapshot_check(&snapshot, object->shown_callback, object);
 }
 
 void object_dispatch(struct tp_worker *worker, struct port_packet *packet)

@@ -26,7 +26,7 @@ NTSTATUS work_create(struct tp_object **work, PTP_WORK_CALLBACK callback, void *
 /* A simple callback is an object submitted once and released at once: it
  * lives until its callback has run. */
 NTSTATUS simple_submit(PTP_SIMPLE_CALLBACK callback, void *context,
-                       const TP_CALLBACK_ENVIRON *environment)
+                       const TP_CALLBACK_ENVIRON *environment, const void *shown)
 {
     struct tp_object *object;
     NTSTATUS status;
@@ -34,6 +34,7 @@ NTSTATUS simple_submit(PTP_SIMPLE_CALLBACK callback, void *context,
     if ((status = object_create(&object, sizeof(*object), TP_TAG_SIMPLE, &simple_ops,
                                 (void *)callback, context, environment)))
         return status;
+    object_show_callback(object, shown);
     object_submit(object);
     object_release(object);
     return STATUS_SUCCESS;

@@ -110,14 +110,6 @@ struct tp_worker *worker_expiring(struct tp_pool *pool)
     return worker && worker->expiring && worker->pool == pool ? worker : NULL;
 }
 
-void worker_note_callback(const void *callback)
-{
-    struct tp_worker *worker = thread_state_current()->slot;
-
-    if (worker)
-        atomic_store_explicit(&worker->running_callback, callback, memory_order_relaxed);
-}
-
 NTSTATUS worker_start(struct tp_pool *pool)
 {
     SIZE_T reserve, commit;

@@ -183,6 +183,7 @@ struct thread_state
     void *slot;            /* layer 2: the worker, if the thread is one */
     LONG critical_sections; /* natively: critical sections the thread holds */
     LONG mutexes;          /* natively: mutex acquisitions not released yet */
+    void *trace_call;      /* layer 2: the export call whose trace line is pending */
 };
 
 struct thread_state *thread_state_current(void);
@@ -489,6 +490,19 @@ DWORD report_process(char *name, SIZE_T size);
  * the same file): a reader that can take it knows the writer is gone.
  * NULL when the block cannot be made. */
 void *shared_block_create(SIZE_T size);
+
+/* ---- Tracing (trace_sink_*.c) --------------------------------------------- */
+
+/* TPOOL_TRACE=1 sets trace_on when the library is loaded (natively a
+ * constructor, in the DLL its entry point when the process attaches),
+ * before any thread can call it; it does not change after.  trace_epoch is
+ * the monotonic time then.  The trace goes to the file TPOOL_TRACE_FILE
+ * names (appended), or to standard error. */
+extern BOOL trace_on;
+extern LONGLONG trace_epoch;
+void trace_sink_open(void);
+/* Writes one line at once. */
+void trace_sink_write(const char *line, size_t length);
 
 /* ---- Alertable events ---------------------------------------------------- */
 

@@ -173,11 +173,14 @@ struct thread_state *thread_state_current(void)
     return thread_state_create();
 }
 
-/* tpool.dll's entry point: a thread that ends frees its state. */
+/* tpool.dll's entry point: the trace is set up when the process attaches;
+ * a thread that ends frees its state. */
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 {
     struct thread_state *state;
 
+    if (reason == DLL_PROCESS_ATTACH)
+        trace_sink_open();
     if (reason == DLL_THREAD_DETACH && state_slot != TLS_OUT_OF_INDEXES &&
         (state = state_slot_value(state_slot)))
     {
