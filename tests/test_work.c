@@ -140,13 +140,33 @@ static void WINAPI block_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP
     InterlockedExchange(&blocker->finished, 1);
 }
 
+struct other_waiter
+{
+    PTP_WORK work;
+    HANDLE waiting, returned;
+};
+
+static DWORD WINAPI wait_on_other_thread(void *arg)
+{
+    struct other_waiter *waiter = arg;
+
+    SetEvent(waiter->waiting);
+    WaitForThreadpoolWorkCallbacks(waiter->work, FALSE);
+    SetEvent(waiter->returned);
+    return 0;
+}
+
+/* Another thread waiting for the pending callbacks returns when they are
+ * cancelled, though no callback of the object runs to wake it. */
 static void test_cancel_drops_pending(void **state)
 {
     PTP_POOL pool = pool_with_max(1);
+    struct other_waiter waiter;
     struct blocker blocker;
     struct counter counter;
     TP_CALLBACK_ENVIRON env;
     PTP_WORK block, work;
+    test_thread thread;
     int i;
 
     blocker_init(&blocker);
@@ -158,7 +178,18 @@ static void test_cancel_drops_pending(void **state)
     assert_signaled(blocker.started);
     for (i = 0; i < 5; i++)
         SubmitThreadpoolWork(work);
+    waiter.work = work;
+    waiter.waiting = CreateEventA(NULL, TRUE, FALSE, NULL);
+    waiter.returned = CreateEventA(NULL, TRUE, FALSE, NULL);
+    thread = test_thread_start(wait_on_other_thread, &waiter);
+    /* the waiter is about to wait, most often waits already (the time
+     * this thread takes to be woken) */
+    assert_signaled(waiter.waiting);
     WaitForThreadpoolWorkCallbacks(work, TRUE);
+    assert_signaled(waiter.returned);
+    test_thread_join(thread);
+    CloseHandle(waiter.waiting);
+    CloseHandle(waiter.returned);
     SetEvent(blocker.release);
     WaitForThreadpoolWorkCallbacks(block, FALSE);
     WaitForThreadpoolWorkCallbacks(work, FALSE);

@@ -149,6 +149,30 @@ static void run_submit(const struct bench_config *config)
     completion_destroy(&done);
 }
 
+/* 1b: the pattern the documentation teaches: submit many times, then
+ * WaitForThreadpoolWorkCallbacks, with no event of the program's own. */
+static void run_submitwait(const struct bench_config *config)
+{
+    long count = bench_count(config, 1000000, 20000), i;
+    struct completion done;
+    int64_t start;
+    PTP_WORK work;
+
+    completion_init(&done, count);
+    work = create_work(counting_work_callback, &done);
+    start = bench_now_ns();
+    for (i = 0; i < count; i++)
+        SubmitThreadpoolWork(work);
+    WaitForThreadpoolWorkCallbacks(work, FALSE);
+    bench_result("time", "ms", LOWER_IS_BETTER, (bench_now_ns() - start) / 1e6);
+    if (atomic_load(&done.count) != count)
+        bench_fail("%ld callbacks when WaitForThreadpoolWorkCallbacks returned, not %ld",
+                   (long)atomic_load(&done.count), count);
+    CloseThreadpoolWork(work);
+    completion_check(&done, "submissions");
+    completion_destroy(&done);
+}
+
 /* 2: work objects created, submitted once, waited for and closed, one
  * after the other. */
 static void run_objects(const struct bench_config *config)
@@ -218,6 +242,7 @@ static void run_latency(const struct bench_config *config)
 const struct workload win32_workloads[] =
 {
     { "submit", "one work object submitted 1,000,000 times", run_submit },
+    { "submitwait", "1,000,000 submissions, then WaitForThreadpoolWorkCallbacks", run_submitwait },
     { "objects", "100,000 work objects created, submitted, waited for, closed", run_objects },
     { "simple", "TrySubmitThreadpoolCallback 200,000 times", run_simple },
     { "latency", "submit-to-callback-start latency, busy and after 2 ms idle", run_latency },

@@ -201,16 +201,35 @@ void object_submit(struct tp_object *object)
         object_post(object);
 }
 
-/* Under the object lock: drops the pending callbacks; TRUE if the caller
- * must then drop the packet's reference. */
-static BOOL object_drop_pending(struct tp_object *object)
+/* Under the object lock: TRUE if waiters must be woken after unlocking.
+ * Waiters that still spin see idle_seq move; the wake-up, a system call,
+ * is for those asleep.  A waiter counts itself asleep before it sleeps on
+ * idle_seq, so either this sees it or its sleep sees idle_seq moved.
+ * Only a state that can end a wait is signalled: nothing pending and at
+ * most one callback running (the waiter's own, waiting from it), so that
+ * a waiter for a million callbacks is woken once, not a million times,
+ * and leaves the processors to the workers meanwhile. */
+static BOOL object_signal_waiters(struct tp_object *object)
 {
+    if (!object->waiters || object->pending || object->running > 1)
+        return FALSE;
+    atomic_fetch_add(&object->idle_seq, 1);
+    return atomic_load(&object->sleepers) != 0;
+}
+
+/* Under the object lock: drops the pending callbacks; TRUE if the caller
+ * must then drop the packet's reference.  Sets *wake if waiters must be
+ * woken after unlocking: another thread's wait may end with them. */
+static BOOL object_drop_pending(struct tp_object *object, BOOL *wake)
+{
+    *wake = FALSE;
     if (!object->pending)
         return FALSE;
     if (object->ops->cancel_pending)
         object->ops->cancel_pending(object);
     stats_count(&object->env.pool->dropped[stats_priority(&object->packet)], object->pending);
     object->pending = 0;
+    *wake = object_signal_waiters(object);
     if (!object->packet_held || !port_cancel(&object->env.pool->port, &object->packet))
         return FALSE;
     object->packet_held = FALSE;
@@ -219,11 +238,13 @@ static BOOL object_drop_pending(struct tp_object *object)
 
 void object_cancel_pending(struct tp_object *object)
 {
-    BOOL drop_packet;
+    BOOL drop_packet, wake;
 
     lock_acquire(&object->lock);
-    drop_packet = object_drop_pending(object);
+    drop_packet = object_drop_pending(object, &wake);
     lock_release(&object->lock);
+    if (wake)
+        futex_wake_all(&object->idle_seq);
     if (drop_packet)
         object_release(object);
 }
@@ -283,13 +304,15 @@ void object_wait(struct tp_object *object, BOOL cancel_pending)
 {
     struct tp_instance *instance = instance_current();
     ULONG self = instance && instance->object == object && instance->associated;
-    BOOL drop_packet = FALSE;
+    BOOL drop_packet = FALSE, wake = FALSE;
 
     lock_acquire(&object->lock);
     if (cancel_pending)
-        drop_packet = object_drop_pending(object);
+        drop_packet = object_drop_pending(object, &wake);
     object_wait_locked(object, self, FALSE);
     lock_release(&object->lock);
+    if (wake)
+        futex_wake_all(&object->idle_seq);
     if (drop_packet)
         object_release(object);
 }
@@ -315,18 +338,6 @@ ULONG object_outstanding(struct tp_object *object, BOOL count_self)
     if (!count_self && instance && instance->object == object)
         count--;
     return count;
-}
-
-/* Under the object lock: TRUE if waiters must be woken after unlocking.
- * Waiters that still spin see idle_seq move; the wake-up, a system call,
- * is for those asleep.  A waiter counts itself asleep before it sleeps on
- * idle_seq, so either this sees it or its sleep sees idle_seq moved. */
-static BOOL object_signal_waiters(struct tp_object *object)
-{
-    if (!object->waiters)
-        return FALSE;
-    atomic_fetch_add(&object->idle_seq, 1);
-    return atomic_load(&object->sleepers) != 0;
 }
 
 void object_wake_waiters(struct tp_object *object)
