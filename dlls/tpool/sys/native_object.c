@@ -31,24 +31,24 @@
 #define OBJECT_MAGIC 0x4a424f54  /* "TOBJ" */
 #define WAIT_PENDING (-1)
 
-struct object;
+struct native_object;
 
 /* What makes one type of object waitable. */
-struct object_ops
+struct native_object_ops
 {
     /* Whether a wait by thread `tid` would be satisfied now. */
-    BOOL (*signaled)(const struct object *obj, DWORD tid);
+    BOOL (*signaled)(const struct native_object *obj, DWORD tid);
     /* Takes the signal for a satisfied wait by thread `tid`. */
-    void (*consume)(struct object *obj, DWORD tid);
+    void (*consume)(struct native_object *obj, DWORD tid);
 };
 
-struct object
+struct native_object
 {
     DWORD magic;                    /* OBJECT_MAGIC from allocation on */
     atomic_int refs;                /* the handle's plus one per user; 0 while free */
     atomic_int closed;              /* the handle was closed */
-    const struct object_ops *ops;   /* the type */
-    struct object *next_free;
+    const struct native_object_ops *ops;   /* the type */
+    struct native_object *next_free;
     struct lock lock;               /* guards the fields below */
     struct list waiters;            /* struct wait_link, oldest first */
     unsigned int wait_all_links;    /* links of wait-all blocks in waiters */
@@ -78,7 +78,7 @@ struct wait_block;
 struct wait_link
 {
     struct list entry;              /* points to itself while not queued */
-    struct object *object;
+    struct native_object *object;
     struct wait_block *block;
     DWORD index;
 };
@@ -96,14 +96,14 @@ struct wait_block
 };
 
 static struct lock free_objects_lock = LOCK_INIT;
-static struct object *free_objects;
+static struct native_object *free_objects;
 static struct lock wait_all_lock = LOCK_INIT;
 
 /* ---- Handles and object lifetime --------------------------------------- */
 
-static struct object *object_alloc(const struct object_ops *ops)
+static struct native_object *native_object_alloc(const struct native_object_ops *ops)
 {
-    struct object *obj;
+    struct native_object *obj;
 
     lock_acquire(&free_objects_lock);
     if ((obj = free_objects)) free_objects = obj->next_free;
@@ -128,7 +128,7 @@ static struct object *object_alloc(const struct object_ops *ops)
 }
 
 /* Makes an initialized object reachable through its handle. */
-static HANDLE object_publish(struct object *obj)
+static HANDLE native_object_publish(struct native_object *obj)
 {
     atomic_store_explicit(&obj->closed, 0, memory_order_relaxed);
     atomic_store_explicit(&obj->refs, 1, memory_order_release);
@@ -136,7 +136,7 @@ static HANDLE object_publish(struct object *obj)
     return obj;
 }
 
-static void object_release(struct object *obj)
+static void native_object_release(struct native_object *obj)
 {
     if (atomic_fetch_sub_explicit(&obj->refs, 1, memory_order_acq_rel) != 1) return;
 
@@ -146,20 +146,20 @@ static void object_release(struct object *obj)
     lock_release(&free_objects_lock);
 }
 
-static void release_objects(struct object **objects, DWORD count)
+static void release_objects(struct native_object **objects, DWORD count)
 {
-    while (count) object_release(objects[--count]);
+    while (count) native_object_release(objects[--count]);
 }
 
 /* Returns the object with a reference for the caller, or NULL with
  * ERROR_INVALID_HANDLE.  ops NULL accepts any type. */
-static struct object *object_from_handle(HANDLE handle, const struct object_ops *ops)
+static struct native_object *native_object_from_handle(HANDLE handle, const struct native_object_ops *ops)
 {
-    struct object *obj = handle;
+    struct native_object *obj = handle;
     int refs;
 
     /* Pseudo handles are small negative values; objects are aligned. */
-    if ((LONG_PTR)handle < 0x10000 || (ULONG_PTR)handle % _Alignof(struct object) ||
+    if ((LONG_PTR)handle < 0x10000 || (ULONG_PTR)handle % _Alignof(struct native_object) ||
         obj->magic != OBJECT_MAGIC)
         goto invalid;
 
@@ -171,7 +171,7 @@ static struct object *object_from_handle(HANDLE handle, const struct object_ops 
                                                     memory_order_acquire, memory_order_relaxed));
 
     if (!atomic_load(&obj->closed) && (!ops || obj->ops == ops)) return obj;
-    object_release(obj);
+    native_object_release(obj);
 invalid:
     SetLastError(ERROR_INVALID_HANDLE);
     return NULL;
@@ -179,19 +179,19 @@ invalid:
 
 BOOL WINAPI CloseHandle(HANDLE handle)
 {
-    struct object *obj = object_from_handle(handle, NULL);
+    struct native_object *obj = native_object_from_handle(handle, NULL);
 
     if (!obj) return FALSE;
     if (atomic_exchange(&obj->closed, 1))
     {
-        object_release(obj);
+        native_object_release(obj);
         SetLastError(ERROR_INVALID_HANDLE);
         return FALSE;
     }
     /* before the value can name another object */
     io_port_handle_closed(handle);
-    object_release(obj);
-    object_release(obj);  /* the handle's reference */
+    native_object_release(obj);
+    native_object_release(obj);  /* the handle's reference */
     return TRUE;
 }
 
@@ -226,7 +226,7 @@ static void link_dequeue(struct wait_link *link)
 
 /* Satisfies a wait-all block if all its objects are signalled.  The caller
  * holds wait_all_lock and the lock of `held`, one of the block's objects. */
-static void wait_all_try_satisfy(struct wait_block *block, struct object *held)
+static void wait_all_try_satisfy(struct wait_block *block, struct native_object *held)
 {
     BOOL ready = TRUE;
     DWORD i;
@@ -253,7 +253,7 @@ static void wait_all_try_satisfy(struct wait_block *block, struct object *held)
 
 /* Hands the signal of a locked object to its waiters, oldest first, for as
  * long as it lasts. */
-static void object_satisfy_waiters(struct object *obj)
+static void native_object_satisfy_waiters(struct native_object *obj)
 {
     struct list *cursor, *next;
 
@@ -280,7 +280,7 @@ static void object_satisfy_waiters(struct object *obj)
 
 /* Locks an object about to be signalled; returns whether wait_all_lock was
  * taken too, because wait-all waiters may need further object locks. */
-static BOOL object_lock_for_signal(struct object *obj)
+static BOOL native_object_lock_for_signal(struct native_object *obj)
 {
     lock_acquire(&obj->lock);
     if (!obj->wait_all_links) return FALSE;
@@ -291,7 +291,7 @@ static BOOL object_lock_for_signal(struct object *obj)
     return TRUE;
 }
 
-static void object_unlock_after_signal(struct object *obj, BOOL wait_all_locked)
+static void native_object_unlock_after_signal(struct native_object *obj, BOOL wait_all_locked)
 {
     lock_release(&obj->lock);
     if (wait_all_locked) lock_release(&wait_all_lock);
@@ -313,7 +313,7 @@ static void wait_any_begin(struct wait_block *block, BOOL may_block)
     for (i = 0; i < block->count && atomic_load(&block->status) == WAIT_PENDING; i++)
     {
         struct wait_link *link = &block->links[i];
-        struct object *obj = link->object;
+        struct native_object *obj = link->object;
 
         lock_acquire(&obj->lock);
         if (obj->ops->signaled(obj, block->thread_id))
@@ -376,7 +376,7 @@ static void wait_end(struct wait_block *block)
 
     for (i = 0; i < block->queued; i++)
     {
-        struct object *obj = block->links[i].object;
+        struct native_object *obj = block->links[i].object;
 
         lock_acquire(&obj->lock);
         link_dequeue(&block->links[i]);
@@ -384,7 +384,7 @@ static void wait_end(struct wait_block *block)
     }
 }
 
-static DWORD wait_for_objects(struct object **objects, DWORD count, BOOL wait_all, DWORD timeout)
+static DWORD wait_for_objects(struct native_object **objects, DWORD count, BOOL wait_all, DWORD timeout)
 {
     LONGLONG deadline = timeout ? clock_deadline_from_ms(timeout) : 0;
     struct wait_link links[MAXIMUM_WAIT_OBJECTS];
@@ -418,10 +418,10 @@ static DWORD wait_for_objects(struct object **objects, DWORD count, BOOL wait_al
     return (DWORD)atomic_load(&block.status);
 }
 
-static const struct object_ops mutex_ops;
+static const struct native_object_ops mutex_ops;
 
 /* Counts the mutexes a satisfied wait acquired, for the checked mode. */
-static void count_acquired_mutexes(struct object **objects, DWORD count, BOOL wait_all, DWORD result)
+static void count_acquired_mutexes(struct native_object **objects, DWORD count, BOOL wait_all, DWORD result)
 {
     DWORD i;
 
@@ -430,7 +430,7 @@ static void count_acquired_mutexes(struct object **objects, DWORD count, BOOL wa
             thread_state_current()->mutexes++;
 }
 
-static BOOL objects_have_duplicates(struct object **objects, DWORD count)
+static BOOL objects_have_duplicates(struct native_object **objects, DWORD count)
 {
     DWORD i, j;
 
@@ -443,7 +443,7 @@ static BOOL objects_have_duplicates(struct object **objects, DWORD count)
 DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE *handles, BOOL wait_all,
                                       DWORD timeout, BOOL alertable)
 {
-    struct object *objects[MAXIMUM_WAIT_OBJECTS];
+    struct native_object *objects[MAXIMUM_WAIT_OBJECTS];
     DWORD i, result;
 
     (void)alertable;  /* no APCs natively */
@@ -454,7 +454,7 @@ DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE *handles, BOOL w
     }
     for (i = 0; i < count; i++)
     {
-        if (!(objects[i] = object_from_handle(handles[i], NULL)))
+        if (!(objects[i] = native_object_from_handle(handles[i], NULL)))
         {
             release_objects(objects, i);
             return WAIT_FAILED;
@@ -512,7 +512,7 @@ static void wait_packet_block_notify(struct wait_block *block)
 {
     struct wait_packet *packet = LIST_ENTRY(block, struct wait_packet, block);
 
-    object_release(packet->link.object);
+    native_object_release(packet->link.object);
     packet->notify(packet, packet->context, STATUS_WAIT_0);
 }
 
@@ -541,7 +541,7 @@ NTSTATUS wait_packet_create(struct wait_packet **ret, wait_packet_notify notify,
 NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle)
 {
     DWORD error = GetLastError();
-    struct object *obj = object_from_handle(handle, NULL);
+    struct native_object *obj = native_object_from_handle(handle, NULL);
     BOOL satisfied;
 
     if (!obj)
@@ -566,7 +566,7 @@ NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle)
 
     if (satisfied)
     {
-        object_release(obj);
+        native_object_release(obj);
         packet->notify(packet, packet->context, STATUS_WAIT_0);
     }
     return STATUS_SUCCESS;
@@ -574,7 +574,7 @@ NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle)
 
 BOOL wait_packet_cancel(struct wait_packet *packet)
 {
-    struct object *obj = packet->link.object;
+    struct native_object *obj = packet->link.object;
     BOOL cancelled;
 
     if (atomic_load(&packet->block.status) != WAIT_PENDING) return FALSE;
@@ -586,7 +586,7 @@ BOOL wait_packet_cancel(struct wait_packet *packet)
     if ((cancelled = block_claim(&packet->block, WAIT_PACKET_IDLE))) link_dequeue(&packet->link);
     lock_release(&obj->lock);
 
-    if (cancelled) object_release(obj);
+    if (cancelled) native_object_release(obj);
     return cancelled;
 }
 
@@ -626,28 +626,28 @@ static BOOL names_unsupported(const void *name)
     return TRUE;
 }
 
-static BOOL event_signaled(const struct object *obj, DWORD tid)
+static BOOL event_signaled(const struct native_object *obj, DWORD tid)
 {
     (void)tid;
     return obj->u.event.signaled;
 }
 
-static void event_consume(struct object *obj, DWORD tid)
+static void event_consume(struct native_object *obj, DWORD tid)
 {
     (void)tid;
     if (!obj->u.event.manual_reset) obj->u.event.signaled = FALSE;
 }
 
-static const struct object_ops event_ops = { event_signaled, event_consume };
+static const struct native_object_ops event_ops = { event_signaled, event_consume };
 
 static HANDLE event_create(BOOL manual_reset, BOOL initial_state)
 {
-    struct object *obj = object_alloc(&event_ops);
+    struct native_object *obj = native_object_alloc(&event_ops);
 
     if (!obj) return NULL;
     obj->u.event.manual_reset = !!manual_reset;
     obj->u.event.signaled = !!initial_state;
-    return object_publish(obj);
+    return native_object_publish(obj);
 }
 
 HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset, BOOL initial_state, LPCSTR name)
@@ -666,57 +666,57 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset, BOOL ini
 
 BOOL WINAPI SetEvent(HANDLE handle)
 {
-    struct object *obj = object_from_handle(handle, &event_ops);
+    struct native_object *obj = native_object_from_handle(handle, &event_ops);
     BOOL wait_all_locked;
 
     if (!obj) return FALSE;
-    wait_all_locked = object_lock_for_signal(obj);
+    wait_all_locked = native_object_lock_for_signal(obj);
     obj->u.event.signaled = TRUE;
-    object_satisfy_waiters(obj);
-    object_unlock_after_signal(obj, wait_all_locked);
-    object_release(obj);
+    native_object_satisfy_waiters(obj);
+    native_object_unlock_after_signal(obj, wait_all_locked);
+    native_object_release(obj);
     return TRUE;
 }
 
 BOOL WINAPI ResetEvent(HANDLE handle)
 {
-    struct object *obj = object_from_handle(handle, &event_ops);
+    struct native_object *obj = native_object_from_handle(handle, &event_ops);
 
     if (!obj) return FALSE;
     lock_acquire(&obj->lock);
     obj->u.event.signaled = FALSE;
     lock_release(&obj->lock);
-    object_release(obj);
+    native_object_release(obj);
     return TRUE;
 }
 
-static BOOL semaphore_signaled(const struct object *obj, DWORD tid)
+static BOOL semaphore_signaled(const struct native_object *obj, DWORD tid)
 {
     (void)tid;
     return obj->u.semaphore.count > 0;
 }
 
-static void semaphore_consume(struct object *obj, DWORD tid)
+static void semaphore_consume(struct native_object *obj, DWORD tid)
 {
     (void)tid;
     obj->u.semaphore.count--;
 }
 
-static const struct object_ops semaphore_ops = { semaphore_signaled, semaphore_consume };
+static const struct native_object_ops semaphore_ops = { semaphore_signaled, semaphore_consume };
 
 static HANDLE semaphore_create(LONG initial, LONG max)
 {
-    struct object *obj;
+    struct native_object *obj;
 
     if (max <= 0 || initial < 0 || initial > max)
     {
         SetLastError(ERROR_INVALID_PARAMETER);
         return NULL;
     }
-    if (!(obj = object_alloc(&semaphore_ops))) return NULL;
+    if (!(obj = native_object_alloc(&semaphore_ops))) return NULL;
     obj->u.semaphore.count = initial;
     obj->u.semaphore.max = max;
-    return object_publish(obj);
+    return native_object_publish(obj);
 }
 
 HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG max, LPCSTR name)
@@ -735,7 +735,7 @@ HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG max,
 
 BOOL WINAPI ReleaseSemaphore(HANDLE handle, LONG count, LPLONG previous)
 {
-    struct object *obj;
+    struct native_object *obj;
     BOOL wait_all_locked, ret = FALSE;
 
     if (count <= 0)
@@ -743,45 +743,45 @@ BOOL WINAPI ReleaseSemaphore(HANDLE handle, LONG count, LPLONG previous)
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    if (!(obj = object_from_handle(handle, &semaphore_ops))) return FALSE;
+    if (!(obj = native_object_from_handle(handle, &semaphore_ops))) return FALSE;
 
-    wait_all_locked = object_lock_for_signal(obj);
+    wait_all_locked = native_object_lock_for_signal(obj);
     if (count > obj->u.semaphore.max - obj->u.semaphore.count)
         SetLastError(ERROR_TOO_MANY_POSTS);
     else
     {
         if (previous) *previous = obj->u.semaphore.count;
         obj->u.semaphore.count += count;
-        object_satisfy_waiters(obj);
+        native_object_satisfy_waiters(obj);
         ret = TRUE;
     }
-    object_unlock_after_signal(obj, wait_all_locked);
-    object_release(obj);
+    native_object_unlock_after_signal(obj, wait_all_locked);
+    native_object_release(obj);
     return ret;
 }
 
-static BOOL mutex_signaled(const struct object *obj, DWORD tid)
+static BOOL mutex_signaled(const struct native_object *obj, DWORD tid)
 {
     return !obj->u.mutex.owner || obj->u.mutex.owner == tid;
 }
 
-static void mutex_consume(struct object *obj, DWORD tid)
+static void mutex_consume(struct native_object *obj, DWORD tid)
 {
     obj->u.mutex.owner = tid;
     obj->u.mutex.recursion++;
 }
 
-static const struct object_ops mutex_ops = { mutex_signaled, mutex_consume };
+static const struct native_object_ops mutex_ops = { mutex_signaled, mutex_consume };
 
 static HANDLE mutex_create(BOOL initial_owner)
 {
-    struct object *obj = object_alloc(&mutex_ops);
+    struct native_object *obj = native_object_alloc(&mutex_ops);
 
     if (!obj) return NULL;
     obj->u.mutex.owner = initial_owner ? GetCurrentThreadId() : 0;
     obj->u.mutex.recursion = initial_owner ? 1 : 0;
     if (initial_owner) thread_state_current()->mutexes++;
-    return object_publish(obj);
+    return native_object_publish(obj);
 }
 
 HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner, LPCSTR name)
@@ -800,11 +800,11 @@ HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner, LPCWSTR
 
 BOOL WINAPI ReleaseMutex(HANDLE handle)
 {
-    struct object *obj = object_from_handle(handle, &mutex_ops);
+    struct native_object *obj = native_object_from_handle(handle, &mutex_ops);
     BOOL wait_all_locked, ret = FALSE;
 
     if (!obj) return FALSE;
-    wait_all_locked = object_lock_for_signal(obj);
+    wait_all_locked = native_object_lock_for_signal(obj);
     if (obj->u.mutex.owner != GetCurrentThreadId())
         SetLastError(ERROR_NOT_OWNER);
     else
@@ -812,27 +812,27 @@ BOOL WINAPI ReleaseMutex(HANDLE handle)
         if (!--obj->u.mutex.recursion)
         {
             obj->u.mutex.owner = 0;
-            object_satisfy_waiters(obj);
+            native_object_satisfy_waiters(obj);
         }
         thread_state_current()->mutexes--;
         ret = TRUE;
     }
-    object_unlock_after_signal(obj, wait_all_locked);
-    object_release(obj);
+    native_object_unlock_after_signal(obj, wait_all_locked);
+    native_object_release(obj);
     return ret;
 }
 
 NTSTATUS handle_check_waitable(HANDLE handle)
 {
     DWORD error = GetLastError();
-    struct object *obj;
+    struct native_object *obj;
     NTSTATUS status;
 
     if ((LONG_PTR)handle < 0) return STATUS_SUCCESS;
-    obj = object_from_handle(handle, NULL);
+    obj = native_object_from_handle(handle, NULL);
     SetLastError(error);
     if (!obj) return STATUS_INVALID_HANDLE;
     status = obj->ops == &mutex_ops ? STATUS_INVALID_PARAMETER_3 : STATUS_SUCCESS;
-    object_release(obj);
+    native_object_release(obj);
     return status;
 }
