@@ -3,7 +3,6 @@
 #include "test_util.h"
 #include "tpool.h"
 
-#define MS 10000LL   /* 100 ns units per millisecond */
 
 struct gate
 {
@@ -263,17 +262,6 @@ static void test_default_pool(void **state)
 static void WINAPI timer_done(PTP_CALLBACK_INSTANCE instance, void *context, PTP_TIMER timer)
 {
     SetEvent(context);
-}
-
-static FILETIME relative_ms(LONGLONG ms)
-{
-    ULARGE_INTEGER due;
-    FILETIME time;
-
-    due.QuadPart = (ULONGLONG)(-ms * MS);
-    time.dwLowDateTime = due.LowPart;
-    time.dwHighDateTime = due.HighPart;
-    return time;
 }
 
 static void test_timers(void **state)

@@ -2,7 +2,6 @@
 
 #include "test_util.h"
 
-#define MS 10000LL   /* 100 ns units per millisecond */
 
 struct timer_log
 {
@@ -33,17 +32,6 @@ static void WINAPI log_timer(PTP_CALLBACK_INSTANCE instance, void *context, PTP_
         log->first = now;
     if (count == log->target)
         SetEvent(log->done);
-}
-
-static FILETIME relative_ms(LONGLONG ms)
-{
-    ULARGE_INTEGER due;
-    FILETIME time;
-
-    due.QuadPart = (ULONGLONG)(-ms * MS);
-    time.dwLowDateTime = due.LowPart;
-    time.dwHighDateTime = due.HighPart;
-    return time;
 }
 
 static LONGLONG qpc_ms(LARGE_INTEGER counter)

@@ -21,6 +21,20 @@
  * into a failure. */
 #define TEST_TIMEOUT 20000
 
+#define MS 10000LL   /* 100 ns units per millisecond */
+
+/* A relative due time or timeout of `ms` milliseconds, as a FILETIME. */
+static inline FILETIME relative_ms(LONGLONG ms)
+{
+    ULARGE_INTEGER due;
+    FILETIME time;
+
+    due.QuadPart = (ULONGLONG)(-ms * MS);
+    time.dwLowDateTime = due.LowPart;
+    time.dwHighDateTime = due.HighPart;
+    return time;
+}
+
 #define assert_signaled(handle) \
     assert_int_equal(WaitForSingleObject((handle), TEST_TIMEOUT), WAIT_OBJECT_0)
 

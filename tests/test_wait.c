@@ -2,7 +2,6 @@
 
 #include "test_util.h"
 
-#define MS 10000LL
 
 struct wait_log
 {
@@ -41,17 +40,6 @@ static void WINAPI log_wait(PTP_CALLBACK_INSTANCE instance, void *context, PTP_W
                             TP_WAIT_RESULT result)
 {
     log_hit(context, wait, result);
-}
-
-static FILETIME relative_ms(LONGLONG ms)
-{
-    ULARGE_INTEGER due;
-    FILETIME time;
-
-    due.QuadPart = (ULONGLONG)(-ms * MS);
-    time.dwLowDateTime = due.LowPart;
-    time.dwHighDateTime = due.HighPart;
-    return time;
 }
 
 static void close_wait(PTP_WAIT wait)
