@@ -28,72 +28,7 @@
 
 #include "sys.h"
 
-#define OBJECT_MAGIC 0x4a424f54  /* "TOBJ" */
-#define WAIT_PENDING (-1)
-
-struct native_object;
-
-/* What makes one type of object waitable. */
-struct native_object_ops
-{
-    /* Whether a wait by thread `tid` would be satisfied now. */
-    BOOL (*signaled)(const struct native_object *obj, DWORD tid);
-    /* Takes the signal for a satisfied wait by thread `tid`. */
-    void (*consume)(struct native_object *obj, DWORD tid);
-};
-
-struct native_object
-{
-    DWORD magic;                    /* OBJECT_MAGIC from allocation on */
-    atomic_int refs;                /* the handle's plus one per user; 0 while free */
-    atomic_int closed;              /* the handle was closed */
-    const struct native_object_ops *ops;   /* the type */
-    struct native_object *next_free;
-    struct lock lock;               /* guards the fields below */
-    struct list waiters;            /* struct wait_link, oldest first */
-    unsigned int wait_all_links;    /* links of wait-all blocks in waiters */
-    union
-    {
-        struct
-        {
-            BOOL manual_reset;
-            BOOL signaled;
-        } event;
-        struct
-        {
-            LONG count;
-            LONG max;
-        } semaphore;
-        struct
-        {
-            DWORD owner;            /* thread id, 0 when free */
-            DWORD recursion;
-        } mutex;
-    } u;
-};
-
-struct wait_block;
-
-/* The presence of one wait block in the waiter list of one object. */
-struct wait_link
-{
-    struct list entry;              /* points to itself while not queued */
-    struct native_object *object;
-    struct wait_block *block;
-    DWORD index;
-};
-
-struct wait_block
-{
-    /* Tells the waiter that status is final: the kind of waiter. */
-    void (*notify)(struct wait_block *block);
-    atomic_int status;              /* WAIT_PENDING, then the result */
-    DWORD thread_id;                /* whose wait: mutexes record it as owner */
-    BOOL wait_all;
-    DWORD count;
-    DWORD queued;                   /* links [0, queued) may be in waiter lists */
-    struct wait_link *links;        /* count of them */
-};
+#include "native_object.h"
 
 static struct lock free_objects_lock = LOCK_INIT;
 static struct native_object *free_objects;
@@ -136,7 +71,7 @@ static HANDLE native_object_publish(struct native_object *obj)
     return obj;
 }
 
-static void native_object_release(struct native_object *obj)
+void native_object_release(struct native_object *obj)
 {
     if (atomic_fetch_sub_explicit(&obj->refs, 1, memory_order_acq_rel) != 1) return;
 
@@ -153,7 +88,7 @@ static void release_objects(struct native_object **objects, DWORD count)
 
 /* Returns the object with a reference for the caller, or NULL with
  * ERROR_INVALID_HANDLE.  ops NULL accepts any type. */
-static struct native_object *native_object_from_handle(HANDLE handle, const struct native_object_ops *ops)
+struct native_object *native_object_from_handle(HANDLE handle, const struct native_object_ops *ops)
 {
     struct native_object *obj = handle;
     int refs;
@@ -197,7 +132,7 @@ BOOL WINAPI CloseHandle(HANDLE handle)
 
 /* ---- Dispatcher -------------------------------------------------------- */
 
-static BOOL block_claim(struct wait_block *block, DWORD result)
+BOOL native_block_claim(struct wait_block *block, DWORD result)
 {
     int expected = WAIT_PENDING;
 
@@ -210,14 +145,14 @@ static BOOL link_is_queued(const struct wait_link *link)
 }
 
 /* The link's object is locked. */
-static void link_queue(struct wait_link *link)
+void native_link_queue(struct wait_link *link)
 {
     list_add_tail(&link->object->waiters, &link->entry);
     if (link->block->wait_all) link->object->wait_all_links++;
 }
 
 /* The link's object is locked. */
-static void link_dequeue(struct wait_link *link)
+void native_link_dequeue(struct wait_link *link)
 {
     if (!link_is_queued(link)) return;
     list_remove(&link->entry);
@@ -237,12 +172,12 @@ static void wait_all_try_satisfy(struct wait_block *block, struct native_object 
     for (i = 0; ready && i < block->count; i++)
         ready = block->links[i].object->ops->signaled(block->links[i].object, block->thread_id);
 
-    if (ready && block_claim(block, WAIT_OBJECT_0))
+    if (ready && native_block_claim(block, WAIT_OBJECT_0))
     {
         for (i = 0; i < block->count; i++)
         {
             block->links[i].object->ops->consume(block->links[i].object, block->thread_id);
-            link_dequeue(&block->links[i]);
+            native_link_dequeue(&block->links[i]);
         }
         block->notify(block);
     }
@@ -269,10 +204,10 @@ static void native_object_satisfy_waiters(struct native_object *obj)
 
         if (block->wait_all)
             wait_all_try_satisfy(block, obj);
-        else if (block_claim(block, WAIT_OBJECT_0 + link->index))
+        else if (native_block_claim(block, WAIT_OBJECT_0 + link->index))
         {
             obj->ops->consume(obj, block->thread_id);
-            link_dequeue(link);
+            native_link_dequeue(link);
             block->notify(block);
         }
     }
@@ -319,11 +254,11 @@ static void wait_any_begin(struct wait_block *block, BOOL may_block)
         if (obj->ops->signaled(obj, block->thread_id))
         {
             /* Fails if a lower index was signalled meanwhile and won. */
-            if (block_claim(block, WAIT_OBJECT_0 + i)) obj->ops->consume(obj, block->thread_id);
+            if (native_block_claim(block, WAIT_OBJECT_0 + i)) obj->ops->consume(obj, block->thread_id);
         }
         else if (may_block)
         {
-            link_queue(link);
+            native_link_queue(link);
             block->queued = i + 1;
         }
         lock_release(&obj->lock);
@@ -342,14 +277,14 @@ static void wait_all_begin(struct wait_block *block, BOOL may_block)
     for (i = 0; ready && i < block->count; i++)
         ready = block->links[i].object->ops->signaled(block->links[i].object, block->thread_id);
 
-    if (ready && block_claim(block, WAIT_OBJECT_0))
+    if (ready && native_block_claim(block, WAIT_OBJECT_0))
     {
         for (i = 0; i < block->count; i++)
             block->links[i].object->ops->consume(block->links[i].object, block->thread_id);
     }
     else if (may_block)
     {
-        for (i = 0; i < block->count; i++) link_queue(&block->links[i]);
+        for (i = 0; i < block->count; i++) native_link_queue(&block->links[i]);
         block->queued = block->count;
     }
 
@@ -363,7 +298,7 @@ static void wait_sleep(struct wait_block *block, LONGLONG deadline)
     while (atomic_load(&block->status) == WAIT_PENDING)
     {
         if (futex_wait(&block->status, WAIT_PENDING, deadline) == STATUS_TIMEOUT)
-            block_claim(block, WAIT_TIMEOUT);  /* fails if satisfied just now */
+            native_block_claim(block, WAIT_TIMEOUT);  /* fails if satisfied just now */
     }
     thread_blocking_end();
 }
@@ -379,7 +314,7 @@ static void wait_end(struct wait_block *block)
         struct native_object *obj = block->links[i].object;
 
         lock_acquire(&obj->lock);
-        link_dequeue(&block->links[i]);
+        native_link_dequeue(&block->links[i]);
         lock_release(&obj->lock);
     }
 }
@@ -412,7 +347,7 @@ static DWORD wait_for_objects(struct native_object **objects, DWORD count, BOOL 
     if (atomic_load(&block.status) == WAIT_PENDING)
     {
         if (timeout) wait_sleep(&block, deadline);
-        else block_claim(&block, WAIT_TIMEOUT);
+        else native_block_claim(&block, WAIT_TIMEOUT);
     }
     wait_end(&block);
     return (DWORD)atomic_load(&block.status);
@@ -486,135 +421,6 @@ DWORD WINAPI WaitForSingleObjectEx(HANDLE handle, DWORD timeout, BOOL alertable)
 DWORD WINAPI WaitForSingleObject(HANDLE handle, DWORD timeout)
 {
     return WaitForMultipleObjectsEx(1, &handle, FALSE, timeout, FALSE);
-}
-
-/* ---- Wait packets ------------------------------------------------------ */
-
-/* The thread id a packet waits as: a mutex a packet acquires is owned by
- * no thread of the process, and further packets acquire it recursively, as
- * with a Windows wait thread. */
-#define WAIT_PACKET_OWNER 0xffffffff
-/* The status of a packet that was never armed or was cancelled: neither
- * WAIT_PENDING nor a wait result. */
-#define WAIT_PACKET_IDLE  (-2)
-
-struct wait_packet
-{
-    struct wait_block block;        /* a block of one link, never wait-all */
-    struct wait_link link;          /* holds a reference on its object while armed */
-    wait_packet_notify notify;
-    void *context;
-};
-
-/* Runs under the object lock, in the thread that satisfied the packet; that
- * thread holds a reference of its own, so the packet's is never the last. */
-static void wait_packet_block_notify(struct wait_block *block)
-{
-    struct wait_packet *packet = LIST_ENTRY(block, struct wait_packet, block);
-
-    native_object_release(packet->link.object);
-    packet->notify(packet, packet->context, STATUS_WAIT_0);
-}
-
-NTSTATUS wait_packet_create(struct wait_packet **ret, wait_packet_notify notify, void *context)
-{
-    struct wait_packet *packet = mem_alloc(sizeof(*packet));
-
-    if (!packet) return STATUS_NO_MEMORY;
-    packet->block.notify = wait_packet_block_notify;
-    atomic_init(&packet->block.status, WAIT_PACKET_IDLE);
-    packet->block.thread_id = WAIT_PACKET_OWNER;
-    packet->block.wait_all = FALSE;
-    packet->block.count = 1;
-    packet->block.queued = 0;
-    packet->block.links = &packet->link;
-    list_init(&packet->link.entry);
-    packet->link.object = NULL;
-    packet->link.block = &packet->block;
-    packet->link.index = 0;
-    packet->notify = notify;
-    packet->context = context;
-    *ret = packet;
-    return STATUS_SUCCESS;
-}
-
-NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle)
-{
-    DWORD error = GetLastError();
-    struct native_object *obj = native_object_from_handle(handle, NULL);
-    BOOL satisfied;
-
-    if (!obj)
-    {
-        SetLastError(error);
-        return STATUS_INVALID_HANDLE;
-    }
-    packet->link.object = obj;  /* the reference taken above is the packet's */
-
-    lock_acquire(&obj->lock);
-    if ((satisfied = obj->ops->signaled(obj, WAIT_PACKET_OWNER)))
-    {
-        obj->ops->consume(obj, WAIT_PACKET_OWNER);
-        atomic_store(&packet->block.status, WAIT_OBJECT_0);
-    }
-    else
-    {
-        atomic_store(&packet->block.status, WAIT_PENDING);
-        link_queue(&packet->link);
-    }
-    lock_release(&obj->lock);
-
-    if (satisfied)
-    {
-        native_object_release(obj);
-        packet->notify(packet, packet->context, STATUS_WAIT_0);
-    }
-    return STATUS_SUCCESS;
-}
-
-BOOL wait_packet_cancel(struct wait_packet *packet)
-{
-    struct native_object *obj = packet->link.object;
-    BOOL cancelled;
-
-    if (atomic_load(&packet->block.status) != WAIT_PENDING) return FALSE;
-
-    /* A signal may satisfy the packet and drop its reference before the
-     * lock is taken.  Object memory stays an object even then, and the
-     * claim fails because the status is no longer pending. */
-    lock_acquire(&obj->lock);
-    if ((cancelled = block_claim(&packet->block, WAIT_PACKET_IDLE))) link_dequeue(&packet->link);
-    lock_release(&obj->lock);
-
-    if (cancelled) native_object_release(obj);
-    return cancelled;
-}
-
-void wait_packet_free(struct wait_packet *packet)
-{
-    mem_free(packet);
-}
-
-/* The signalling thread notifies: no thread waits for packets. */
-unsigned int wait_packet_threads(void)
-{
-    return 0;
-}
-
-NTSTATUS wait_handle_now(HANDLE handle)
-{
-    DWORD error = GetLastError();
-
-    switch (WaitForSingleObject(handle, 0))
-    {
-    case WAIT_OBJECT_0:
-        return STATUS_WAIT_0;
-    case WAIT_TIMEOUT:
-        return STATUS_TIMEOUT;
-    default:
-        SetLastError(error);
-        return STATUS_INVALID_HANDLE;
-    }
 }
 
 /* ---- Object types ------------------------------------------------------ */
