@@ -1,5 +1,6 @@
 /* Layer 1, POSIX backend: what tpool's diagnostics read of the process
- * and where they write. */
+ * and where they write: reports on stderr, the trace (read when the
+ * library is loaded, before any thread can call it). */
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -8,20 +9,54 @@
 #include "sys.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-void report_write(const char *line)
+static void write_fully(int fd, const char *line, size_t length)
 {
-    size_t length = strlen(line);
     ssize_t written;
 
-    while (length && (written = write(STDERR_FILENO, line, length)) > 0)
+    while (length && (written = write(fd, line, length)) > 0)
     {
         line += written;
         length -= (size_t)written;
     }
+}
+
+void report_write(const char *line)
+{
+    write_fully(STDERR_FILENO, line, strlen(line));
+}
+
+BOOL trace_on;
+LONGLONG trace_epoch;
+
+static int trace_fd = STDERR_FILENO;
+
+__attribute__((constructor)) void trace_sink_open(void)
+{
+    const char *value = getenv("TPOOL_TRACE"), *path = getenv("TPOOL_TRACE_FILE");
+    int fd;
+
+    if (!value || strcmp(value, "1"))
+        return;
+    if (path && *path)
+    {
+        /* one write a line, appended: lines of several threads and
+         * processes do not mix */
+        if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
+            return;
+        trace_fd = fd;
+    }
+    trace_epoch = clock_monotonic();
+    trace_on = TRUE;
+}
+
+void trace_sink_write(const char *line, size_t length)
+{
+    write_fully(trace_fd, line, length);
 }
 
 ULONG report_env_number(const char *name, ULONG fallback)

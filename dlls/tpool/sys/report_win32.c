@@ -1,18 +1,65 @@
 /* Layer 1, Win32 backend: what tpool's diagnostics read of the process
- * and where they write. */
+ * and where they write: reports on stderr, the trace (read by tpool.dll's
+ * entry point when the process attaches, before any thread can call it).
+ * Wine's writes to a handle opened for appending are not atomic: the
+ * process writes its trace lines one at a time, at the end of the file. */
 
 #include "sys.h"
 
 #include <string.h>
 
-void report_write(const char *line)
+/* The pool function that got here keeps its caller's last error. */
+static void write_handle(HANDLE output, const char *line, size_t length)
 {
-    HANDLE output = GetStdHandle(STD_ERROR_HANDLE);
     DWORD written, error = GetLastError();
 
     if (output && output != INVALID_HANDLE_VALUE)
-        WriteFile(output, line, (DWORD)strlen(line), &written, NULL);
+        WriteFile(output, line, (DWORD)length, &written, NULL);
     SetLastError(error);
+}
+
+void report_write(const char *line)
+{
+    write_handle(GetStdHandle(STD_ERROR_HANDLE), line, strlen(line));
+}
+
+BOOL trace_on;
+LONGLONG trace_epoch;
+
+static HANDLE trace_output;
+static struct lock trace_output_lock = LOCK_INIT;
+
+void trace_sink_open(void)
+{
+    char value[4], path[MAX_PATH];
+    DWORD error = GetLastError(), length;
+
+    length = GetEnvironmentVariableA("TPOOL_TRACE", value, sizeof(value));
+    if (length == 1 && value[0] == '1')
+    {
+        length = GetEnvironmentVariableA("TPOOL_TRACE_FILE", path, sizeof(path));
+        if (length && length < sizeof(path))
+        {
+            trace_output = CreateFileA(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE |
+                                       FILE_SHARE_DELETE, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+            SetFilePointer(trace_output, 0, NULL, FILE_END);
+        }
+        else
+            trace_output = GetStdHandle(STD_ERROR_HANDLE);
+        if (trace_output && trace_output != INVALID_HANDLE_VALUE)
+        {
+            trace_epoch = clock_monotonic();
+            trace_on = TRUE;
+        }
+    }
+    SetLastError(error);
+}
+
+void trace_sink_write(const char *line, size_t length)
+{
+    lock_acquire(&trace_output_lock);
+    write_handle(trace_output, line, length);
+    lock_release(&trace_output_lock);
 }
 
 /* The pool function that got here keeps its caller's last error, which

@@ -491,7 +491,7 @@ DWORD report_process(char *name, SIZE_T size);
  * NULL when the block cannot be made. */
 void *shared_block_create(SIZE_T size);
 
-/* ---- Tracing (trace_sink_*.c) --------------------------------------------- */
+/* ---- Tracing (report_*.c) ------------------------------------------------ */
 
 /* TPOOL_TRACE=1 sets trace_on when the library is loaded (natively a
  * constructor, in the DLL its entry point when the process attaches),
