@@ -132,6 +132,8 @@ static inline void child_run(const struct child_case *cases, size_t count, const
     startup.hStdOutput = startup.hStdError = write_end;
     SetEnvironmentVariableA("TPOOL_CHECKED", flags & CHILD_CHECKED ? "1" : NULL);
     started = CreateProcessA(path, command, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &process);
+    if (!started)
+        print_message("CreateProcess %s: error %lu\n", command, (unsigned long)GetLastError());
     SetEnvironmentVariableA("TPOOL_CHECKED", NULL);
     CloseHandle(write_end);
     assert_true(started);
