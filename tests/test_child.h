@@ -37,7 +37,7 @@ struct child_case
 };
 
 /* How a child runs. */
-#define CHILD_CHECKED 1         /* with TPOOL_CHECKED=1 */
+#define CHILD_CHECKED 1         /* with TPOOL_CHECKED=1, else the parent's TPOOL_CHECKED */
 #define CHILD_RELOAD  2         /* natively too the program run again, not only forked */
 
 struct child_result
@@ -119,7 +119,8 @@ static inline void child_run(const struct child_case *cases, size_t count, const
     PROCESS_INFORMATION process;
     char path[MAX_PATH], command[MAX_PATH + 64];
     HANDLE read_end, write_end;
-    DWORD code;
+    DWORD code, checked_length;
+    char checked[16];
     BOOL started;
 
     assert_true(GetModuleFileNameA(NULL, path, sizeof(path)));
@@ -130,11 +131,13 @@ static inline void child_run(const struct child_case *cases, size_t count, const
     startup.cb = sizeof(startup);
     startup.dwFlags = STARTF_USESTDHANDLES;
     startup.hStdOutput = startup.hStdError = write_end;
-    SetEnvironmentVariableA("TPOOL_CHECKED", flags & CHILD_CHECKED ? "1" : NULL);
+    checked_length = GetEnvironmentVariableA("TPOOL_CHECKED", checked, sizeof(checked));
+    if (flags & CHILD_CHECKED)
+        SetEnvironmentVariableA("TPOOL_CHECKED", "1");
     started = CreateProcessA(path, command, NULL, NULL, TRUE, 0, NULL, NULL, &startup, &process);
     if (!started)
         print_message("CreateProcess %s: error %lu\n", command, (unsigned long)GetLastError());
-    SetEnvironmentVariableA("TPOOL_CHECKED", NULL);
+    SetEnvironmentVariableA("TPOOL_CHECKED", checked_length && checked_length < sizeof(checked) ? checked : NULL);
     CloseHandle(write_end);
     assert_true(started);
     child_read_output(read_end, result);
@@ -221,8 +224,6 @@ static inline void child_run(const struct child_case *cases, size_t count, const
         close(fds[1]);
         if (flags & CHILD_CHECKED)
             setenv("TPOOL_CHECKED", "1", 1);
-        else
-            unsetenv("TPOOL_CHECKED");
         if (flags & CHILD_RELOAD)
             child_exec(name);
         _exit(child_main(cases, count, name));

@@ -66,7 +66,7 @@ static struct
     long counter;
     atomic_int started;
     atomic_int done;
-} lock_test = { .lock = LOCK_INIT };
+} lock_test = { .lock = LOCK_INIT(LOCK_PORT) };
 
 static void lock_worker(void *arg)
 {

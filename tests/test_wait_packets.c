@@ -87,7 +87,7 @@ static void settle(void)
 
     record_init(&record, &tally);
     probe = packet_create(&record);
-    assert_int_equal(wait_packet_associate(probe, event), STATUS_SUCCESS);
+    assert_int_equal(wait_packet_associate(probe, event, NULL), STATUS_SUCCESS);
     assert_int_equal(wait_for_tally(&tally, 1), 1);
     wait_packet_free(probe);
     CloseHandle(event);
@@ -102,7 +102,7 @@ static void test_notify_on_signal(void **state)
 
     record_init(&record, &tally);
     packet = packet_create(&record);
-    assert_int_equal(wait_packet_associate(packet, event), STATUS_SUCCESS);
+    assert_int_equal(wait_packet_associate(packet, event, NULL), STATUS_SUCCESS);
     settle();
     assert_int_equal(atomic_load(&tally), 0);
 
@@ -125,7 +125,7 @@ static void test_manual_reset_stays_set(void **state)
 
     record_init(&record, &tally);
     packet = packet_create(&record);
-    assert_int_equal(wait_packet_associate(packet, event), STATUS_SUCCESS);
+    assert_int_equal(wait_packet_associate(packet, event, NULL), STATUS_SUCCESS);
     assert_true(SetEvent(event));
     assert_int_equal(wait_for_tally(&tally, 1), 1);
     assert_int_equal(atomic_load(&record.status), STATUS_WAIT_0);
@@ -149,7 +149,7 @@ static void test_semaphore_one_release(void **state)
     {
         record_init(&records[i], &tally);
         packets[i] = packet_create(&records[i]);
-        assert_int_equal(wait_packet_associate(packets[i], semaphore), STATUS_SUCCESS);
+        assert_int_equal(wait_packet_associate(packets[i], semaphore, NULL), STATUS_SUCCESS);
     }
     settle();
     assert_true(ReleaseSemaphore(semaphore, 1, NULL));
@@ -181,12 +181,12 @@ static void test_already_signaled(void **state)
     assert_non_null(semaphore);
     record_init(&record, &tally);
     packet = packet_create(&record);
-    assert_int_equal(wait_packet_associate(packet, event), STATUS_SUCCESS);
+    assert_int_equal(wait_packet_associate(packet, event, NULL), STATUS_SUCCESS);
     assert_int_equal(wait_for_tally(&tally, 1), 1);
     assert_int_equal(atomic_load(&record.status), STATUS_WAIT_0);
     assert_unsignaled(event);
 
-    assert_int_equal(wait_packet_associate(packet, semaphore), STATUS_SUCCESS);
+    assert_int_equal(wait_packet_associate(packet, semaphore, NULL), STATUS_SUCCESS);
     assert_int_equal(wait_for_tally(&tally, 2), 2);
     assert_signaled_now(semaphore);  /* one of the two counts is left */
     assert_unsignaled(semaphore);
@@ -208,7 +208,7 @@ static void test_cancel_before_signal(void **state)
     packet = packet_create(&record);
     for (round = 0; round < 2; round++)
     {
-        assert_int_equal(wait_packet_associate(packet, event), STATUS_SUCCESS);
+        assert_int_equal(wait_packet_associate(packet, event, NULL), STATUS_SUCCESS);
         if (round) settle();  /* the first round cancels before any wait */
         assert_true(wait_packet_cancel(packet));
         assert_false(wait_packet_cancel(packet));
@@ -234,7 +234,7 @@ static void test_cancel_idle(void **state)
     packet = packet_create(&record);
     assert_false(wait_packet_cancel(packet));
 
-    assert_int_equal(wait_packet_associate(packet, event), STATUS_SUCCESS);
+    assert_int_equal(wait_packet_associate(packet, event, NULL), STATUS_SUCCESS);
     assert_int_equal(wait_for_tally(&tally, 1), 1);
     assert_false(wait_packet_cancel(packet));
     assert_int_equal(atomic_load(&tally), 1);
@@ -255,7 +255,7 @@ static void test_reassociate(void **state)
     packet = packet_create(&record);
     for (round = 1; round <= 50; round++)
     {
-        assert_int_equal(wait_packet_associate(packet, event), STATUS_SUCCESS);
+        assert_int_equal(wait_packet_associate(packet, event, NULL), STATUS_SUCCESS);
         assert_true(SetEvent(event));
         assert_int_equal(wait_for_tally(&tally, round), round);
         assert_int_equal(atomic_load(&record.notified), round);
@@ -276,7 +276,7 @@ static void test_mutex(void **state)
     assert_non_null(mutex);
     record_init(&record, &tally);
     packet = packet_create(&record);
-    assert_int_equal(wait_packet_associate(packet, mutex), STATUS_SUCCESS);
+    assert_int_equal(wait_packet_associate(packet, mutex, NULL), STATUS_SUCCESS);
     assert_int_equal(wait_for_tally(&tally, 1), 1);
     assert_int_equal(atomic_load(&record.status), STATUS_WAIT_0);
     /* Acquired by the packet, for no thread of the test. */
@@ -310,7 +310,7 @@ static void test_abandoned_mutex(void **state)
 
     record_init(&record, &tally);
     packet = packet_create(&record);
-    assert_int_equal(wait_packet_associate(packet, mutex), STATUS_SUCCESS);
+    assert_int_equal(wait_packet_associate(packet, mutex, NULL), STATUS_SUCCESS);
     assert_int_equal(wait_for_tally(&tally, 1), 1);
     assert_int_equal(atomic_load(&record.status), STATUS_ABANDONED_WAIT_0);
 
@@ -369,7 +369,7 @@ static void test_cancel_races_signal(void **state)
     {
         BOOL cancelled;
 
-        assert_int_equal(wait_packet_associate(packet, signaler.event), STATUS_SUCCESS);
+        assert_int_equal(wait_packet_associate(packet, signaler.event, NULL), STATUS_SUCCESS);
         if (round % 2) settle();
         atomic_store(&signaler.round, round);
         futex_wake_all(&signaler.round);
@@ -429,7 +429,7 @@ static void test_many_packets(void **state)
         packets[i] = packet_create(&records[i]);
     }
     for (i = 0; i < MANY_PACKETS; i++)
-        assert_int_equal(wait_packet_associate(packets[i], events[i]), STATUS_SUCCESS);
+        assert_int_equal(wait_packet_associate(packets[i], events[i], NULL), STATUS_SUCCESS);
 
     signal_group(events, FIRST_WAVE);
     assert_int_equal(wait_for_tally(&tally, MANY_PACKETS / 4), MANY_PACKETS / 4);
@@ -484,7 +484,7 @@ static void test_associate_invalid(void **state)
 
     record_init(&record, &tally);
     packet = packet_create(&record);
-    assert_int_equal(wait_packet_associate(packet, NULL), STATUS_INVALID_HANDLE);
+    assert_int_equal(wait_packet_associate(packet, NULL, NULL), STATUS_INVALID_HANDLE);
     assert_false(wait_packet_cancel(packet));
     wait_packet_free(packet);
 }

@@ -61,8 +61,8 @@ static struct lock lock_ping, lock_pong;
 
 static void lock_setup(void)
 {
-    lock_init(&lock_ping);
-    lock_init(&lock_pong);
+    lock_init(&lock_ping, LOCK_PORT);
+    lock_init(&lock_pong, LOCK_PORT);
     lock_acquire(&lock_ping);
     lock_acquire(&lock_pong);
 }
@@ -148,7 +148,7 @@ static void no_setup(void)
 
 static void lock_uncontended(unsigned int rounds)
 {
-    static struct lock lock = LOCK_INIT;
+    static struct lock lock = LOCK_INIT(LOCK_PORT);
 
     while (rounds--)
     {
@@ -444,7 +444,7 @@ static void associate_all(struct wait_packet **packets, HANDLE *events)
 
     for (i = 0; i < BENCH_PACKETS; i++)
     {
-        if (wait_packet_associate(packets[i], events[i]))
+        if (wait_packet_associate(packets[i], events[i], NULL))
         {
             fprintf(stderr, "primbench: cannot associate a wait packet\n");
             exit(1);

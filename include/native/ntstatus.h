@@ -125,6 +125,7 @@
 #define STATUS_DLL_INIT_FAILED                                   ((NTSTATUS)0xC0000142)
 #define STATUS_PIPE_BROKEN                                       ((NTSTATUS)0xC000014B)
 #define STATUS_MUTANT_LIMIT_EXCEEDED                             ((NTSTATUS)0xC0000191)
+#define STATUS_POSSIBLE_DEADLOCK                                 ((NTSTATUS)0xC0000194)
 #define STATUS_CONNECTION_RESET                                  ((NTSTATUS)0xC000020D)
 #define STATUS_NOT_FOUND                                         ((NTSTATUS)0xC0000225)
 #define STATUS_HANDLE_NOT_CLOSABLE                               ((NTSTATUS)0xC0000235)

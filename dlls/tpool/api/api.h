@@ -5,6 +5,13 @@
 
 #include "core.h"
 
+/* Layer 3's locks, in the order a thread takes them, before the core's
+ * (core.h):
+ *   legacy I/O routines  BindIoCompletionCallback's routine-to-object map
+ *   legacy queue         a timer queue's timers and its deletion */
+#define LOCK_LEGACY_IO_ROUTINES 10, "legacy I/O routines"
+#define LOCK_LEGACY_QUEUE       11, "legacy queue"
+
 /* The Win32 error Windows reports for an NTSTATUS (RtlNtStatusToDosError). */
 DWORD status_to_win32_error(NTSTATUS status);
 

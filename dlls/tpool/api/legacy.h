@@ -33,8 +33,7 @@ struct legacy_object
 {
     ULONG tag;
     struct tp_object *object;
-    struct lock lock;            /* guards deleted against arming */
-    BOOL deleted;
+    atomic_int deleted;          /* the application deleted it (legacy_object_stop) */
     RTL_WAITORTIMERCALLBACKFUNC callback;
     void *context;
     ULONG flags;
@@ -42,6 +41,12 @@ struct legacy_object
     HANDLE completion_event;     /* set once the core object is freed */
     atomic_int *freed;           /* a blocking delete waits on it */
 };
+
+/* The application deletes the object: from now on the core object queues
+ * no callback, and re-arming it does nothing (its callbacks re-arm it with
+ * no lock held: arming may start a worker).  FALSE if it was deleted
+ * already. */
+BOOL legacy_object_stop(struct legacy_object *legacy);
 
 /* Captures the impersonation token if the flags ask for it.  On failure
  * nothing is left to free. */

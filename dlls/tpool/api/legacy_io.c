@@ -19,7 +19,7 @@ struct routine_io
     struct tp_io *io;
 };
 
-static struct lock routines_lock = LOCK_INIT;
+static struct lock routines_lock = LOCK_INIT(LOCK_LEGACY_IO_ROUTINES);
 static struct routine_io *routines;
 
 static void WINAPI routine_io_callback(PTP_CALLBACK_INSTANCE instance, void *context, void *overlapped,

@@ -27,7 +27,6 @@ NTSTATUS legacy_object_init(struct legacy_object *legacy, ULONG tag, RTL_WAITORT
     NTSTATUS status;
 
     legacy->tag = tag;
-    lock_init(&legacy->lock);
     legacy->callback = callback;
     legacy->context = context;
     legacy->flags = flags;
@@ -50,6 +49,14 @@ void legacy_object_run(struct legacy_object *legacy, BOOLEAN timer_or_wait_fired
     legacy->callback(legacy->context, timer_or_wait_fired);
     if (legacy->token)
         impersonation_revert();
+}
+
+BOOL legacy_object_stop(struct legacy_object *legacy)
+{
+    if (atomic_exchange(&legacy->deleted, TRUE))
+        return FALSE;
+    object_shutdown(legacy->object);
+    return TRUE;
 }
 
 static BOOL running_here(struct tp_object *object)

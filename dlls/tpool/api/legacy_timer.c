@@ -31,15 +31,15 @@ struct legacy_timer
     struct legacy_object base;   /* first: freed with it */
     struct legacy_queue *queue;  /* NULL if it never joined one */
     struct list entry;           /* in queue->timers until deleted */
-    DWORD period;                /* under base.lock */
-    BOOL expired;                /* under base.lock: a one-shot callback started */
+    atomic_uint period;          /* of the last arming */
+    atomic_int expired;          /* a one-shot callback started */
 };
 
 static struct legacy_queue default_queue =
 {
     .tag = LEGACY_TAG_QUEUE,
     .refs = 1,
-    .lock = LOCK_INIT,
+    .lock = LOCK_INIT(LOCK_LEGACY_QUEUE),
     .timers = LIST_INIT(default_queue.timers),
 };
 
@@ -80,7 +80,7 @@ NTSTATUS WINAPI RtlCreateTimerQueue(PHANDLE out)
         return TRACE_RETURN(STATUS_NO_MEMORY);
     queue->tag = LEGACY_TAG_QUEUE;
     atomic_init(&queue->refs, 1);
-    lock_init(&queue->lock);
+    lock_init(&queue->lock, LOCK_LEGACY_QUEUE);
     list_init(&queue->timers);
     *out = queue;
     TRACE_OUT(queue);
@@ -98,14 +98,14 @@ static struct legacy_timer *timer_from_handle(HANDLE handle)
     return timer;
 }
 
-/* Under base.lock, unless deleted. */
+/* Once deleted, the core timer ignores this. */
 static void timer_arm(struct legacy_timer *timer, DWORD due, DWORD period)
 {
     LONGLONG due_time = -(LONGLONG)due * TICKS_PER_MS;
 
     if (timer->base.flags & WT_EXECUTEONLYONCE)
         period = 0;
-    timer->period = period;
+    atomic_store(&timer->period, period);
     timer_set(timer->base.object, &due_time, period, 0);
 }
 
@@ -113,10 +113,8 @@ static void WINAPI timer_callback(PTP_CALLBACK_INSTANCE instance, void *context,
 {
     struct legacy_timer *timer = context;
 
-    lock_acquire(&timer->base.lock);
-    if (!timer->period)
-        timer->expired = TRUE;
-    lock_release(&timer->base.lock);
+    if (!atomic_load(&timer->period))
+        atomic_store(&timer->expired, TRUE);
     legacy_object_run(&timer->base, TRUE);
 }
 
@@ -199,10 +197,7 @@ NTSTATUS WINAPI RtlCreateTimer(HANDLE queue_handle, PHANDLE out, RTL_WAITORTIMER
     *out = timer;
     TRACE_OUT(timer);
 
-    lock_acquire(&timer->base.lock);
-    if (!timer->base.deleted)
-        timer_arm(timer, due, period);
-    lock_release(&timer->base.lock);
+    timer_arm(timer, due, period);
     return TRACE_RETURN(STATUS_SUCCESS);
 }
 
@@ -216,10 +211,8 @@ NTSTATUS WINAPI RtlUpdateTimer(HANDLE queue_handle, HANDLE handle, DWORD due, DW
 
     if (!timer)
         return TRACE_RETURN(STATUS_INVALID_PARAMETER);
-    lock_acquire(&timer->base.lock);
-    if (!timer->base.deleted && !timer->expired)
+    if (!atomic_load(&timer->expired))
         timer_arm(timer, due, period);
-    lock_release(&timer->base.lock);
     return TRACE_RETURN(STATUS_SUCCESS);
 }
 
@@ -227,20 +220,11 @@ NTSTATUS WINAPI RtlUpdateTimer(HANDLE queue_handle, HANDLE handle, DWORD due, DW
  * deleted already. */
 static BOOL timer_stop(struct legacy_timer *timer)
 {
-    BOOL stopped;
-
     lock_acquire(&timer->queue->lock);
     list_remove(&timer->entry);
     lock_release(&timer->queue->lock);
 
-    lock_acquire(&timer->base.lock);
-    if ((stopped = !timer->base.deleted))
-    {
-        timer->base.deleted = TRUE;
-        timer_set(timer->base.object, NULL, 0, 0);
-    }
-    lock_release(&timer->base.lock);
-    return stopped;
+    return legacy_object_stop(&timer->base);
 }
 
 /* The queue is not needed: a timer knows its own, and Windows accepts a

@@ -31,7 +31,7 @@ static struct legacy_wait *wait_from_handle(HANDLE handle)
     return wait;
 }
 
-/* Under base.lock, unless deleted. */
+/* Once deleted, the core wait ignores this. */
 static void wait_arm(struct legacy_wait *wait)
 {
     LONGLONG timeout = -(LONGLONG)wait->milliseconds * TICKS_PER_MS;
@@ -46,10 +46,7 @@ static void WINAPI wait_callback(PTP_CALLBACK_INSTANCE instance, void *context, 
 
     if (!(wait->base.flags & WT_EXECUTEONLYONCE))
     {
-        lock_acquire(&wait->base.lock);
-        if (!wait->base.deleted)
-            wait_arm(wait);
-        lock_release(&wait->base.lock);
+        wait_arm(wait);
     }
     legacy_object_run(&wait->base, result == WAIT_TIMEOUT);
 }
@@ -94,9 +91,7 @@ NTSTATUS WINAPI RtlRegisterWait(PHANDLE out, HANDLE handle, RTL_WAITORTIMERCALLB
     *out = wait;
     TRACE_OUT(wait);
 
-    lock_acquire(&wait->base.lock);
     wait_arm(wait);
-    lock_release(&wait->base.lock);
     return TRACE_RETURN(STATUS_SUCCESS);
 }
 
@@ -105,19 +100,11 @@ NTSTATUS WINAPI RtlRegisterWait(PHANDLE out, HANDLE handle, RTL_WAITORTIMERCALLB
 NTSTATUS WINAPI RtlDeregisterWaitEx(HANDLE handle, HANDLE event)
 {
     struct legacy_wait *wait = wait_from_handle(handle);
-    BOOL deleted;
     TRACE_CALL("RtlDeregisterWaitEx", "handle=%p event=%p", handle, event);
 
     if (!wait)
         return TRACE_RETURN(STATUS_INVALID_HANDLE);
-    lock_acquire(&wait->base.lock);
-    if (!(deleted = wait->base.deleted))
-    {
-        wait->base.deleted = TRUE;
-        wait_set(wait->base.object, NULL, NULL);
-    }
-    lock_release(&wait->base.lock);
-    if (deleted)
+    if (!legacy_object_stop(&wait->base))
         return TRACE_RETURN(STATUS_INVALID_HANDLE);
     return TRACE_RETURN(legacy_object_delete(&wait->base, event, FALSE));
 }

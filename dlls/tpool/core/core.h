@@ -15,6 +15,41 @@
 #include "tpool.h"
 #include "trace.h"
 
+/* ---- Locking -------------------------------------------------------------
+ *
+ * The core's locks, in the order a thread takes them (sys.h states the rule
+ * and the checks; layer 3's locks come before these, layer 1's after).
+ * Each field says which lock guards it; a field marked atomic is read
+ * without one.
+ *
+ *   cleanup group   a group's member list
+ *   wait set        a wait's arming: set, close and timeout (they may wait
+ *                   for a wait thread, so not the object lock)
+ *   object          an object's counts of pending and running callbacks
+ *                   and its type's state (the I/O ring, the timer's
+ *                   setting, the wait's counts)
+ *   statistics      the process's list of pools
+ *   monitor         the monitor's thread and block
+ *   starvation gate the gate's list of pools and its thread
+ *   pool            a pool's worker counts and flags, its workers' list
+ *   timer queue     a pool's timer heaps and duty
+ *
+ * What may not be done under any lock is in sys.h: starting a thread
+ * (pool_grow(), worker_start(), the gate's and the monitor's threads), and
+ * calling the application.  The paths that must start a worker while they
+ * hold a lock reserve it first (pool_reserve_worker()) and start it after
+ * (pool_start_reserved()); a timer expiry defers its posts to the end of
+ * the expiry (worker->deferred).  Layer 1 calls up into the core without a
+ * lock: a wait packet's notify, the port's starved hook. */
+#define LOCK_GROUP       20, "cleanup group"
+#define LOCK_WAIT_SET    21, "wait set"
+#define LOCK_OBJECT      22, "object"
+#define LOCK_STATISTICS  23, "statistics"
+#define LOCK_MONITOR     24, "monitor"
+#define LOCK_GATE        25, "starvation gate"
+#define LOCK_POOL        26, "pool"
+#define LOCK_TIMER_QUEUE 27, "timer queue"
+
 #define TP_TAG_POOL    0x6c6f6f50  /* 'Pool' */
 #define TP_TAG_WORK    0x6b726f57  /* 'Work' */
 #define TP_TAG_SIMPLE  0x706d6953  /* 'Simp' */
@@ -132,7 +167,7 @@ struct tp_pool
     struct port_packet shutdown_packet;
     struct timer_queue timers;
     _Atomic(struct io_port *) io_port;  /* created with the first I/O object */
-    struct lock persistent_lock; /* guards the creation of persistent */
+    atomic_int persistent_started;  /* once_start()'s state for persistent */
     struct persistent_worker *persistent;
     struct list gate_entry;      /* in the starvation gate's list */
     BOOL gate_watching;          /* the gate saw the queue non-empty last tick */

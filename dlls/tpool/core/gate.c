@@ -24,7 +24,7 @@ enum gate_state
     GATE_WATCHING,
 };
 
-static struct lock gate_lock = LOCK_INIT;
+static struct lock gate_lock = LOCK_INIT(LOCK_GATE);
 static struct list gate_pools = LIST_INIT(gate_pools);
 static atomic_int gate_state;
 static atomic_int gate_requests;    /* a pool asked for a worker since the gate's last look */

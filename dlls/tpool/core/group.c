@@ -19,7 +19,7 @@ NTSTATUS group_create(struct tp_group **out)
         return STATUS_NO_MEMORY;
     group->tag = TP_TAG_GROUP;
     atomic_init(&group->refs, 1);
-    lock_init(&group->lock);
+    lock_init(&group->lock, LOCK_GROUP);
     list_init(&group->members);
     *out = group;
     return STATUS_SUCCESS;

@@ -29,7 +29,7 @@ static struct
     BOOL started;
 } monitor;
 
-static struct lock monitor_lock = LOCK_INIT;
+static struct lock monitor_lock = LOCK_INIT(LOCK_MONITOR);
 
 /* What one walk over the pools gathers. */
 struct monitor_walk

@@ -19,7 +19,7 @@ static void object_init(struct tp_object *object, ULONG tag, const struct tp_obj
     object->ops = ops;
     atomic_init(&object->refs, 1);
     object->env = *env;
-    lock_init(&object->lock);
+    lock_init(&object->lock, LOCK_OBJECT);
     object->packet.priority = env->priority;
     atomic_init(&object->idle_seq, 0);
     atomic_init(&object->sleepers, 0);

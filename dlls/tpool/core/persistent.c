@@ -47,8 +47,9 @@ static void persistent_main(void *arg)
     pool_worker_exited(pool, &worker, FALSE);
 }
 
-static NTSTATUS persistent_create(struct tp_pool *pool)
+static NTSTATUS persistent_create(void *arg)
 {
+    struct tp_pool *pool = arg;
     struct persistent_worker *persistent;
     SIZE_T reserve, commit;
     NTSTATUS status;
@@ -80,13 +81,7 @@ static NTSTATUS persistent_create(struct tp_pool *pool)
 
 NTSTATUS persistent_start(struct tp_pool *pool)
 {
-    NTSTATUS status = STATUS_SUCCESS;
-
-    lock_acquire(&pool->persistent_lock);
-    if (!pool->persistent)
-        status = persistent_create(pool);
-    lock_release(&pool->persistent_lock);
-    return status;
+    return once_start(&pool->persistent_started, persistent_create, pool);
 }
 
 void persistent_post(struct tp_pool *pool, struct port_packet *packet)

@@ -28,13 +28,12 @@ NTSTATUS pool_create(struct tp_pool **out)
         return STATUS_NO_MEMORY;
     pool->tag = TP_TAG_POOL;
     atomic_init(&pool->refs, 1);
-    lock_init(&pool->lock);
+    lock_init(&pool->lock, LOCK_POOL);
     port_init(&pool->port, thread_cpu_count());
     pool->port.starved = pool_starved;
     pool->max_workers = DEFAULT_MAX_WORKERS;
     thread_default_stack(&pool->stack_reserve, &pool->stack_commit);
     timer_queue_init(&pool->timers);
-    lock_init(&pool->persistent_lock);
     mem_cache_init(&pool->simple_objects, sizeof(struct tp_object));
     stats_pool_register(pool);
     gate_register(pool);

@@ -12,7 +12,7 @@
 
 #include "core.h"
 
-static struct lock stats_lock = LOCK_INIT;
+static struct lock stats_lock = LOCK_INIT(LOCK_STATISTICS);
 static struct list stats_pools = LIST_INIT(stats_pools);
 static unsigned int stats_pool_count;
 static ULONGLONG stats_retired_callbacks;   /* of the pools freed */

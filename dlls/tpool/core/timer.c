@@ -8,7 +8,8 @@
  * closing a timer bumps its generation, and an expiry already under way for
  * an older setting (taken from the queue, its callback not queued yet) then
  * queues nothing: the set or close recalled it, as if it had still been in
- * the queue.
+ * the queue.  Once closed, a timer ignores sets (a legacy timer's callback
+ * may update it while another thread deletes it).
  */
 
 #include "core.h"
@@ -17,6 +18,8 @@ struct tp_timer
 {
     struct tp_object object;     /* first: PTP_TIMER is the object */
     struct timer_entry entry;
+    /* Under the object lock. */
+    BOOL closed;                 /* the close hook ran */
     BOOL set;                    /* the last set had a due time */
     LONGLONG period;             /* in 100 ns, 0 for one-shot */
     LONGLONG window;             /* in 100 ns */
@@ -40,6 +43,7 @@ static void timer_execute(struct tp_object *object, struct tp_instance *instance
 /* Under the object lock: arms the window starting at timer->start. */
 static BOOL timer_arm(struct tp_timer *timer, enum timer_clock clock)
 {
+    lock_assert_held(&timer->object.lock);
     timer->entry.generation = timer->generation;
     return timer_queue_insert(timer->object.env.pool, &timer->entry, clock, timer->start,
                               timer->start + timer->window);
@@ -102,6 +106,7 @@ static BOOL timer_disarm(struct tp_timer *timer)
 {
     BOOL recalled = timer->expiry_armed;
 
+    lock_assert_held(&timer->object.lock);
     timer->generation++;
     timer->expiry_armed = FALSE;
     timer_queue_remove(timer->object.env.pool, &timer->entry);
@@ -113,6 +118,7 @@ static void timer_close(struct tp_object *object)
     struct tp_timer *timer = timer_from_object(object);
 
     lock_acquire(&object->lock);
+    timer->closed = TRUE;
     timer->set = FALSE;
     timer_disarm(timer);
     lock_release(&object->lock);
@@ -148,6 +154,11 @@ BOOL timer_set(struct tp_object *object, const LONGLONG *due, DWORD period, DWOR
     enum timer_clock clock;
 
     lock_acquire(&object->lock);
+    if (timer->closed)
+    {
+        lock_release(&object->lock);
+        return FALSE;
+    }
     recalled = timer_disarm(timer);
     timer->set = due != NULL;
     if (due)

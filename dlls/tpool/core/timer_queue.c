@@ -18,7 +18,7 @@
 
 void timer_queue_init(struct timer_queue *queue)
 {
-    lock_init(&queue->lock);
+    lock_init(&queue->lock, LOCK_TIMER_QUEUE);
     atomic_init(&queue->count, 0);
     queue->duty_deadline = TIMEOUT_INFINITE;
     queue->nudge.priority = TP_CALLBACK_PRIORITY_HIGH;

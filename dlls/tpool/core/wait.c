@@ -7,7 +7,8 @@
  * packet first and queues a timeout callback only if that cancel won, so a
  * signal is never consumed without its callback.  set_lock serialises
  * set, close and timeouts (which may wait for a wait thread); notify only
- * takes the object lock.
+ * takes the object lock.  Once closed, a wait ignores sets (a registered
+ * wait's callback re-arms it while another thread may unregister it).
  */
 
 #include "core.h"
@@ -25,6 +26,7 @@ struct tp_wait
     struct timer_entry timeout;
     struct lock set_lock;
     atomic_int state;            /* enum wait_state, changed under the object lock */
+    BOOL closed;                 /* under set_lock: the close hook ran */
     BOOL handle_armed;           /* under set_lock: the packet was associated */
     ULONG generation;            /* under the object lock: bumped by every disarm */
     ULONG signaled;              /* pending callbacks that report WAIT_OBJECT_0 */
@@ -79,46 +81,56 @@ static void wait_cancel_pending(struct tp_object *object)
     wait->timed_out = 0;
 }
 
-/* Queues a callback and ends the arming; TRUE if the caller must post. */
-static BOOL wait_fire_locked(struct tp_wait *wait, BOOL signaled, BOOL *wake)
+/* What a change of the wait leaves to do once its locks are released. */
+struct wait_firing
 {
-    BOOL post;
+    BOOL post;                   /* post the object's packet */
+    BOOL wake;                   /* wake threads waiting for the state */
+    BOOL nudge;                  /* hand the timer duty on (timer_nudge()) */
+};
 
+/* Queues a callback and ends the arming. */
+static void wait_fire_locked(struct tp_wait *wait, BOOL signaled, struct wait_firing *firing)
+{
+    lock_assert_held(&wait->object.lock);
     if (signaled)
         wait->signaled++;
     else
         wait->timed_out++;
-    post = object_add_pending(&wait->object);
+    firing->post = object_add_pending(&wait->object);
     wait_set_state(wait, WAIT_IDLE);
-    *wake = wait->state_waiters;
+    firing->wake = wait->state_waiters;
     wait->state_waiters = FALSE;
-    return post;
 }
 
-static void wait_fired(struct tp_wait *wait, BOOL post, BOOL wake)
+/* Without a lock: posting may start a worker. */
+static void wait_fired(struct tp_wait *wait, const struct wait_firing *firing)
 {
-    if (post)
+    if (firing->post)
         object_post_unheld(&wait->object);
-    if (wake)
+    if (firing->wake)
         futex_wake_all(&wait->state);
+    if (firing->nudge)
+        timer_nudge(wait->object.env.pool);
 }
 
 static void wait_notify(struct wait_packet *packet, void *context, NTSTATUS status)
 {
     struct tp_wait *wait = context;
-    BOOL post, wake;
+    struct wait_firing firing = { FALSE, FALSE, FALSE };
 
     lock_acquire(&wait->object.lock);
     timer_queue_remove(wait->object.env.pool, &wait->timeout);
-    post = wait_fire_locked(wait, TRUE, &wake);
+    wait_fire_locked(wait, TRUE, &firing);
     lock_release(&wait->object.lock);
-    wait_fired(wait, post, wake);
+    wait_fired(wait, &firing);
 }
 
 static void wait_timeout_expire(struct timer_entry *entry, ULONG generation)
 {
     struct tp_wait *wait = CONTAINING_RECORD(entry, struct tp_wait, timeout);
-    BOOL current, post = FALSE, wake = FALSE;
+    struct wait_firing firing = { FALSE, FALSE, FALSE };
+    BOOL current;
 
     lock_acquire(&wait->set_lock);
     lock_acquire(&wait->object.lock);
@@ -127,12 +139,12 @@ static void wait_timeout_expire(struct timer_entry *entry, ULONG generation)
     if (current && (!wait->handle_armed || wait_packet_cancel(wait->packet)))
     {
         lock_acquire(&wait->object.lock);
-        post = wait_fire_locked(wait, FALSE, &wake);
+        wait_fire_locked(wait, FALSE, &firing);
         lock_release(&wait->object.lock);
         wait->handle_armed = FALSE;
     }
     lock_release(&wait->set_lock);
-    wait_fired(wait, post, wake);
+    wait_fired(wait, &firing);
 }
 
 /* Under set_lock: ends the current arming.  TRUE if it was armed and no
@@ -141,6 +153,7 @@ static BOOL wait_disarm(struct tp_wait *wait)
 {
     BOOL armed, cancelled;
 
+    lock_assert_held(&wait->set_lock);
     lock_acquire(&wait->object.lock);
     wait->generation++;
     armed = atomic_load(&wait->state) == WAIT_ARMED;
@@ -168,57 +181,68 @@ static BOOL wait_disarm(struct tp_wait *wait)
 }
 
 /* Under set_lock: a zero timeout tests the handle once, here. */
-static void wait_test_now(struct tp_wait *wait, HANDLE handle)
+static void wait_test_now(struct tp_wait *wait, HANDLE handle, struct wait_firing *firing)
 {
     NTSTATUS status = wait_handle_now(handle);
-    BOOL signaled = status == STATUS_WAIT_0 || status == STATUS_ABANDONED_WAIT_0, post, wake;
+    BOOL signaled = status == STATUS_WAIT_0 || status == STATUS_ABANDONED_WAIT_0;
 
     lock_acquire(&wait->object.lock);
-    post = wait_fire_locked(wait, signaled, &wake);
+    wait_fire_locked(wait, signaled, firing);
     lock_release(&wait->object.lock);
-    wait_fired(wait, post, wake);
 }
 
-/* Under set_lock: arms on `handle` with an optional timeout. */
-static void wait_arm(struct tp_wait *wait, HANDLE handle, const LONGLONG *timeout)
+/* Under set_lock: arms on `handle` with an optional timeout.  A handle
+ * signalled already fires the wait here (natively), not in a notify. */
+static void wait_arm(struct tp_wait *wait, HANDLE handle, const LONGLONG *timeout,
+                     struct wait_firing *firing)
 {
+    BOOLEAN already_signaled = FALSE;
     enum timer_clock clock;
     LONGLONG start;
-    BOOL nudge = FALSE;
 
+    lock_assert_held(&wait->set_lock);
     wait_set_state(wait, WAIT_ARMED);
-    /* notify may run right away, in this call */
-    wait->handle_armed = wait_packet_associate(wait->packet, handle) == STATUS_SUCCESS;
+    /* in the DLL, notify may run right away, on a wait thread */
+    wait->handle_armed = !wait_packet_associate(wait->packet, handle, &already_signaled) &&
+                         !already_signaled;
 
     lock_acquire(&wait->object.lock);
-    if (atomic_load(&wait->state) == WAIT_ARMED)
+    if (already_signaled)
+        wait_fire_locked(wait, TRUE, firing);
+    else if (atomic_load(&wait->state) == WAIT_ARMED)
     {
         if (timeout)
         {
             clock = timer_due_time(*timeout, &start);
             wait->timeout.generation = wait->generation;
-            nudge = timer_queue_insert(wait->object.env.pool, &wait->timeout, clock, start, start);
+            firing->nudge = timer_queue_insert(wait->object.env.pool, &wait->timeout, clock,
+                                               start, start);
         }
         else if (!wait->handle_armed)
             wait_set_state(wait, WAIT_IDLE);  /* nothing can ever fire */
     }
     lock_release(&wait->object.lock);
-    if (nudge)
-        timer_nudge(wait->object.env.pool);
 }
 
 BOOL wait_set(struct tp_object *object, HANDLE handle, const LONGLONG *timeout)
 {
     struct tp_wait *wait = wait_from_object(object);
+    struct wait_firing firing = { FALSE, FALSE, FALSE };
     BOOL recalled;
 
     lock_acquire(&wait->set_lock);
+    if (wait->closed)
+    {
+        lock_release(&wait->set_lock);
+        return FALSE;
+    }
     recalled = wait_disarm(wait);
     if (handle && timeout && !*timeout)
-        wait_test_now(wait, handle);
+        wait_test_now(wait, handle, &firing);
     else if (handle)
-        wait_arm(wait, handle, timeout);
+        wait_arm(wait, handle, timeout, &firing);
     lock_release(&wait->set_lock);
+    wait_fired(wait, &firing);
     return recalled;
 }
 
@@ -241,6 +265,7 @@ static void wait_close(struct tp_object *object)
     struct tp_wait *wait = wait_from_object(object);
 
     lock_acquire(&wait->set_lock);
+    wait->closed = TRUE;
     wait_disarm(wait);
     lock_release(&wait->set_lock);
 }
@@ -272,7 +297,7 @@ NTSTATUS wait_create(struct tp_object **out, PTP_WAIT_CALLBACK callback, void *c
                                 context, environment)))
         return status;
     wait = wait_from_object(*out);
-    lock_init(&wait->set_lock);
+    lock_init(&wait->set_lock, LOCK_WAIT_SET);
     wait->timeout.object = *out;
     wait->timeout.expire = wait_timeout_expire;
     if ((status = wait_packet_create(&wait->packet, wait_notify, wait)))

@@ -9,6 +9,11 @@
  * where tpool implements both).  Each difference is reported on stderr,
  * naming the callback and its object; then the first one is raised, as an
  * Application Verifier stop ends the process.
+ *
+ * TPOOL_CHECKED=locks turns on only the lock order checks (lock.c), which
+ * TPOOL_CHECKED=1 includes; they are set when the library loads.  The
+ * callback checks are read at the first callback (a forked child may set
+ * the variable before).
  */
 
 #include <inttypes.h>
@@ -24,10 +29,15 @@ static BOOL checked_mode_enabled(void)
 
     if (mode < 0)
     {
-        mode = checked_mode_requested();
+        mode = checked_mode_requested() == CHECKED_ALL;
         atomic_store_explicit(&checked_mode, mode, memory_order_relaxed);
     }
     return mode;
+}
+
+void checked_mode_load(void)
+{
+    lock_checking = checked_mode_requested() != CHECKED_OFF;
 }
 
 BOOL thread_snapshot_take(struct thread_snapshot *snapshot)

@@ -14,10 +14,24 @@
 #include <string.h>
 #include <sys/resource.h>
 
-BOOL checked_mode_requested(void)
+enum checked_request checked_mode_requested(void)
 {
     const char *value = getenv("TPOOL_CHECKED");
-    return value && !strcmp(value, "1");
+
+    if (!value) return CHECKED_OFF;
+    if (!strcmp(value, "1")) return CHECKED_ALL;
+    return strcmp(value, "locks") ? CHECKED_OFF : CHECKED_LOCKS;
+}
+
+__attribute__((constructor)) static void checked_mode_at_load(void)
+{
+    checked_mode_load();
+}
+
+void checked_mode_fail(const char *line)
+{
+    report_write(line);
+    exception_raise(STATUS_POSSIBLE_DEADLOCK, "checked mode: a lock rule is broken");
 }
 
 void thread_snapshot_read(struct thread_snapshot *snapshot)

@@ -9,12 +9,19 @@
 
 NTSTATUS NTAPI NtOpenThreadToken(HANDLE thread, ACCESS_MASK access, BOOLEAN as_self, HANDLE *token);
 
-BOOL checked_mode_requested(void)
+enum checked_request checked_mode_requested(void)
 {
-    char value[4];
+    char value[8];
     DWORD length = GetEnvironmentVariableA("TPOOL_CHECKED", value, sizeof(value));
 
-    return length == 1 && value[0] == '1';
+    if (length == 1 && value[0] == '1') return CHECKED_ALL;
+    return length == 5 && !memcmp(value, "locks", 5) ? CHECKED_LOCKS : CHECKED_OFF;
+}
+
+void checked_mode_fail(const char *line)
+{
+    report_write(line);
+    TerminateProcess(GetCurrentProcess(), STATUS_POSSIBLE_DEADLOCK);
 }
 
 void thread_snapshot_read(struct thread_snapshot *snapshot)

@@ -31,7 +31,7 @@ struct binding
     BOOL until_closed;
 };
 
-static struct lock bindings_lock = LOCK_INIT;
+static struct lock bindings_lock = LOCK_INIT(LOCK_IO_BINDINGS);
 static struct binding *buckets[BINDING_BUCKETS];
 static atomic_int bindings_until_closed;   /* so that CloseHandle rarely locks */
 

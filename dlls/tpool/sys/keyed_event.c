@@ -34,7 +34,7 @@ struct keyed_entry
     atomic_int matched;         /* set by the partner once it is done with the entry */
 };
 
-/* FIFO of entries; zero-initialized is empty, so the table needs no setup. */
+/* FIFO of entries. */
 struct keyed_bucket
 {
     struct lock lock;
@@ -47,7 +47,10 @@ struct keyed_event
     struct keyed_bucket buckets[KEYED_EVENT_BUCKETS];
 };
 
-static struct keyed_event default_keyed_event;
+static struct keyed_event default_keyed_event =
+{
+    .buckets = { [0 ... KEYED_EVENT_BUCKETS - 1] = { .lock = LOCK_INIT(LOCK_KEYED_EVENT) } },
+};
 
 struct keyed_event *keyed_event_default(void)
 {

@@ -1,5 +1,6 @@
 /*
- * Slow paths of the futex mutex declared in sys.h.
+ * Slow paths of the futex mutex declared in sys.h, and the checked mode's
+ * lock order checks.
  *
  * The state word is 0 (free), 1 (locked) or 2 (locked, a thread may sleep
  * on it).  A contended acquirer spins for a short while, since critical
@@ -12,6 +13,8 @@
 #include "sys.h"
 
 #define LOCK_SPIN_COUNT 100
+
+BOOL lock_checking;
 
 /* Takes the lock as `taken` (1, or 2 for a thread that slept on it). */
 static int lock_try_spin(struct lock *lock, int taken)
@@ -49,4 +52,69 @@ void lock_acquire_slow(struct lock *lock)
 void lock_release_slow(struct lock *lock)
 {
     futex_wake_one(&lock->state);
+}
+
+/* ---- The checked mode --------------------------------------------------- */
+
+/* `format` names the two locks, in their order. */
+static void lock_violation(const char *format, const char *first, const char *second)
+{
+    char problem[160], line[224];
+
+    text_format(problem, sizeof(problem), format, first, second);
+    text_format(line, sizeof(line), "tpool: checked mode: %s\n", problem);
+    checked_mode_fail(line);
+}
+
+/* Natively a lock may be taken before the thread's state exists, or after
+ * it is gone (in the DLL a thread's state is freed when it detaches): the
+ * state is what thread_state_current() finds or makes. */
+void lock_check_acquire(struct lock *lock, BOOL sibling)
+{
+    struct thread_state *state = thread_state_current();
+    const struct lock *top = state->locks_held ? state->held[state->locks_held - 1] : NULL;
+    unsigned int i;
+
+    for (i = 0; i < state->locks_held; i++)
+        if (state->held[i] == lock)
+            lock_violation("taking the %s lock again%s", lock->name, "");
+    if (top && (lock->level < top->level || (lock->level == top->level && !sibling)))
+        lock_violation("taking the %s lock while holding the %s lock", lock->name, top->name);
+    if (state->locks_held == LOCK_HELD_MAX)
+        lock_violation("taking the %s lock while holding too many, the last the %s lock", lock->name, top->name);
+    state->held[state->locks_held++] = lock;
+}
+
+/* Locks may be released in any order. */
+void lock_check_release(struct lock *lock)
+{
+    struct thread_state *state = thread_state_current();
+    unsigned int i;
+
+    for (i = state->locks_held; i-- > 0;)
+    {
+        if (state->held[i] != lock) continue;
+        state->locks_held--;
+        for (; i < state->locks_held; i++) state->held[i] = state->held[i + 1];
+        return;
+    }
+    lock_violation("releasing the %s lock, which the thread does not hold%s", lock->name, "");
+}
+
+void lock_check_held(const struct lock *lock)
+{
+    struct thread_state *state = thread_state_current();
+    unsigned int i;
+
+    for (i = 0; i < state->locks_held; i++)
+        if (state->held[i] == lock) return;
+    lock_violation("the caller must hold the %s lock%s", lock->name, "");
+}
+
+void lock_check_none_held(const char *what)
+{
+    struct thread_state *state = thread_state_current();
+
+    if (lock_checking && state->locks_held)
+        lock_violation("%s while holding the %s lock", what, state->held[state->locks_held - 1]->name);
 }

@@ -20,7 +20,7 @@
 
 void mem_cache_init(struct mem_cache *cache, SIZE_T size)
 {
-    lock_init(&cache->lock);
+    lock_init(&cache->lock, LOCK_MEMORY_CACHE);
     cache->size = size < sizeof(void *) ? sizeof(void *) : size;
     cache->blocks = NULL;
     cache->count = 0;

@@ -15,14 +15,15 @@
  * consumes the signal (resets the auto-reset event, decrements the
  * semaphore, gives the mutex away) under the object lock, unlinks the link
  * and notifies the waiter.  Only notification depends on the kind of
- * waiter: a blocked thread is woken, a wait packet calls its callback.
+ * waiter: a blocked thread is woken, a wait packet calls its callback, the
+ * latter once the signalling thread holds no lock (struct native_signal).
  *
  * A wait-all is satisfied only while all of its objects are signalled, so
  * satisfying it needs all of their locks at once.  A thread may wait for
  * an object lock while it holds another one only if it holds
  * wait_all_lock, and wait_all_lock is never requested while an object lock
  * is held; so at most one thread at a time collects several object locks
- * and no order between object locks is needed.  A signal takes
+ * and no order between object locks is needed (lock_acquire_sibling()).  A signal takes
  * wait_all_lock only when the object has wait-all waiters.
  */
 
@@ -30,9 +31,9 @@
 
 #include "native_object.h"
 
-static struct lock free_objects_lock = LOCK_INIT;
+static struct lock free_objects_lock = LOCK_INIT(LOCK_NATIVE_FREE_LIST);
 static struct native_object *free_objects;
-static struct lock wait_all_lock = LOCK_INIT;
+static struct lock wait_all_lock = LOCK_INIT(LOCK_NATIVE_WAIT_ALL);
 
 /* ---- Handles and object lifetime --------------------------------------- */
 
@@ -54,7 +55,7 @@ static struct native_object *native_object_alloc(const struct native_object_ops 
         obj->magic = OBJECT_MAGIC;
         atomic_init(&obj->refs, 0);
         atomic_init(&obj->closed, 0);
-        lock_init(&obj->lock);
+        lock_init(&obj->lock, LOCK_NATIVE_OBJECT);
     }
     obj->ops = ops;
     list_init(&obj->waiters);
@@ -159,15 +160,38 @@ void native_link_dequeue(struct wait_link *link)
     if (link->block->wait_all) link->object->wait_all_links--;
 }
 
+/* A signal in progress: the object locks it holds, and the wait packets it
+ * satisfied, notified once the locks are released, in the order they were
+ * satisfied. */
+struct native_signal
+{
+    BOOL wait_all_locked;
+    struct wait_block *notify_first;
+    struct wait_block **notify_last;
+};
+
+static void native_block_notify(struct wait_block *block, struct native_signal *signal)
+{
+    if (!block->notify_unlocked)
+    {
+        block->notify(block);
+        return;
+    }
+    block->next_notify = NULL;
+    *signal->notify_last = block;
+    signal->notify_last = &block->next_notify;
+}
+
 /* Satisfies a wait-all block if all its objects are signalled.  The caller
  * holds wait_all_lock and the lock of `held`, one of the block's objects. */
-static void wait_all_try_satisfy(struct wait_block *block, struct native_object *held)
+static void wait_all_try_satisfy(struct wait_block *block, struct native_object *held,
+                                 struct native_signal *signal)
 {
     BOOL ready = TRUE;
     DWORD i;
 
     for (i = 0; i < block->count; i++)
-        if (block->links[i].object != held) lock_acquire(&block->links[i].object->lock);
+        if (block->links[i].object != held) lock_acquire_sibling(&block->links[i].object->lock, &wait_all_lock);
 
     for (i = 0; ready && i < block->count; i++)
         ready = block->links[i].object->ops->signaled(block->links[i].object, block->thread_id);
@@ -179,7 +203,7 @@ static void wait_all_try_satisfy(struct wait_block *block, struct native_object 
             block->links[i].object->ops->consume(block->links[i].object, block->thread_id);
             native_link_dequeue(&block->links[i]);
         }
-        block->notify(block);
+        native_block_notify(block, signal);
     }
 
     for (i = 0; i < block->count; i++)
@@ -188,7 +212,7 @@ static void wait_all_try_satisfy(struct wait_block *block, struct native_object 
 
 /* Hands the signal of a locked object to its waiters, oldest first, for as
  * long as it lasts. */
-static void native_object_satisfy_waiters(struct native_object *obj)
+static void native_object_satisfy_waiters(struct native_object *obj, struct native_signal *signal)
 {
     struct list *cursor, *next;
 
@@ -203,33 +227,45 @@ static void native_object_satisfy_waiters(struct native_object *obj)
         if (!obj->ops->signaled(obj, block->thread_id)) break;
 
         if (block->wait_all)
-            wait_all_try_satisfy(block, obj);
+            wait_all_try_satisfy(block, obj, signal);
         else if (native_block_claim(block, WAIT_OBJECT_0 + link->index))
         {
             obj->ops->consume(obj, block->thread_id);
             native_link_dequeue(link);
-            block->notify(block);
+            native_block_notify(block, signal);
         }
     }
 }
 
-/* Locks an object about to be signalled; returns whether wait_all_lock was
- * taken too, because wait-all waiters may need further object locks. */
-static BOOL native_object_lock_for_signal(struct native_object *obj)
+/* Locks an object about to be signalled, with wait_all_lock too when
+ * wait-all waiters may need further object locks. */
+static void native_object_lock_for_signal(struct native_object *obj, struct native_signal *signal)
 {
+    signal->notify_first = NULL;
+    signal->notify_last = &signal->notify_first;
+    signal->wait_all_locked = FALSE;
     lock_acquire(&obj->lock);
-    if (!obj->wait_all_links) return FALSE;
+    if (!obj->wait_all_links) return;
 
     lock_release(&obj->lock);
     lock_acquire(&wait_all_lock);
     lock_acquire(&obj->lock);
-    return TRUE;
+    signal->wait_all_locked = TRUE;
 }
 
-static void native_object_unlock_after_signal(struct native_object *obj, BOOL wait_all_locked)
+/* The signalling thread still holds its reference on the object, so a
+ * packet's reference, dropped by its notify, is never the last. */
+static void native_object_unlock_after_signal(struct native_object *obj, struct native_signal *signal)
 {
+    struct wait_block *block, *next;
+
     lock_release(&obj->lock);
-    if (wait_all_locked) lock_release(&wait_all_lock);
+    if (signal->wait_all_locked) lock_release(&wait_all_lock);
+    for (block = signal->notify_first; block; block = next)
+    {
+        next = block->next_notify;
+        block->notify(block);
+    }
 }
 
 /* ---- Waiting ----------------------------------------------------------- */
@@ -272,7 +308,7 @@ static void wait_all_begin(struct wait_block *block, BOOL may_block)
     DWORD i;
 
     lock_acquire(&wait_all_lock);
-    for (i = 0; i < block->count; i++) lock_acquire(&block->links[i].object->lock);
+    for (i = 0; i < block->count; i++) lock_acquire_sibling(&block->links[i].object->lock, &wait_all_lock);
 
     for (i = 0; ready && i < block->count; i++)
         ready = block->links[i].object->ops->signaled(block->links[i].object, block->thread_id);
@@ -327,6 +363,7 @@ static DWORD wait_for_objects(struct native_object **objects, DWORD count, BOOL 
     DWORD i;
 
     block.notify = thread_waiter_notify;
+    block.notify_unlocked = FALSE;
     atomic_init(&block.status, WAIT_PENDING);
     block.thread_id = GetCurrentThreadId();
     block.wait_all = wait_all;
@@ -473,13 +510,13 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset, BOOL ini
 BOOL WINAPI SetEvent(HANDLE handle)
 {
     struct native_object *obj = native_object_from_handle(handle, &event_ops);
-    BOOL wait_all_locked;
+    struct native_signal signal;
 
     if (!obj) return FALSE;
-    wait_all_locked = native_object_lock_for_signal(obj);
+    native_object_lock_for_signal(obj, &signal);
     obj->u.event.signaled = TRUE;
-    native_object_satisfy_waiters(obj);
-    native_object_unlock_after_signal(obj, wait_all_locked);
+    native_object_satisfy_waiters(obj, &signal);
+    native_object_unlock_after_signal(obj, &signal);
     native_object_release(obj);
     return TRUE;
 }
@@ -542,7 +579,8 @@ HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG max,
 BOOL WINAPI ReleaseSemaphore(HANDLE handle, LONG count, LPLONG previous)
 {
     struct native_object *obj;
-    BOOL wait_all_locked, ret = FALSE;
+    struct native_signal signal;
+    BOOL ret = FALSE;
 
     if (count <= 0)
     {
@@ -551,17 +589,17 @@ BOOL WINAPI ReleaseSemaphore(HANDLE handle, LONG count, LPLONG previous)
     }
     if (!(obj = native_object_from_handle(handle, &semaphore_ops))) return FALSE;
 
-    wait_all_locked = native_object_lock_for_signal(obj);
+    native_object_lock_for_signal(obj, &signal);
     if (count > obj->u.semaphore.max - obj->u.semaphore.count)
         SetLastError(ERROR_TOO_MANY_POSTS);
     else
     {
         if (previous) *previous = obj->u.semaphore.count;
         obj->u.semaphore.count += count;
-        native_object_satisfy_waiters(obj);
+        native_object_satisfy_waiters(obj, &signal);
         ret = TRUE;
     }
-    native_object_unlock_after_signal(obj, wait_all_locked);
+    native_object_unlock_after_signal(obj, &signal);
     native_object_release(obj);
     return ret;
 }
@@ -607,10 +645,11 @@ HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner, LPCWSTR
 BOOL WINAPI ReleaseMutex(HANDLE handle)
 {
     struct native_object *obj = native_object_from_handle(handle, &mutex_ops);
-    BOOL wait_all_locked, ret = FALSE;
+    struct native_signal signal;
+    BOOL ret = FALSE;
 
     if (!obj) return FALSE;
-    wait_all_locked = native_object_lock_for_signal(obj);
+    native_object_lock_for_signal(obj, &signal);
     if (obj->u.mutex.owner != GetCurrentThreadId())
         SetLastError(ERROR_NOT_OWNER);
     else
@@ -618,12 +657,12 @@ BOOL WINAPI ReleaseMutex(HANDLE handle)
         if (!--obj->u.mutex.recursion)
         {
             obj->u.mutex.owner = 0;
-            native_object_satisfy_waiters(obj);
+            native_object_satisfy_waiters(obj, &signal);
         }
         thread_state_current()->mutexes--;
         ret = TRUE;
     }
-    native_object_unlock_after_signal(obj, wait_all_locked);
+    native_object_unlock_after_signal(obj, &signal);
     native_object_release(obj);
     return ret;
 }

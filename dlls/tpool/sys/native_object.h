@@ -64,8 +64,14 @@ struct wait_link
 
 struct wait_block
 {
-    /* Tells the waiter that status is final: the kind of waiter. */
+    /* Tells the waiter that status is final: the kind of waiter.  A
+     * blocked thread is woken under the object lock (its block is on its
+     * stack, and the lock keeps it there); a wait packet's notify calls up
+     * into the core, so it runs once the signalling thread released every
+     * object lock (notify_unlocked, linked through next_notify meanwhile). */
     void (*notify)(struct wait_block *block);
+    BOOL notify_unlocked;
+    struct wait_block *next_notify;
     atomic_int status;              /* WAIT_PENDING, then the result */
     DWORD thread_id;                /* whose wait: mutexes record it as owner */
     BOOL wait_all;

@@ -89,7 +89,7 @@ void port_init(struct port *port, unsigned int concurrency)
 {
     unsigned int i;
 
-    lock_init(&port->lock);
+    lock_init(&port->lock, LOCK_PORT);
     for (i = 0; i < PORT_PRIORITIES; i++) list_init(&port->queues[i]);
     atomic_init(&port->queued, 0);
     list_init(&port->waiters);

@@ -27,7 +27,7 @@ BOOL trace_on;
 LONGLONG trace_epoch;
 
 static HANDLE trace_output;
-static struct lock trace_output_lock = LOCK_INIT;
+static struct lock trace_output_lock = LOCK_INIT(LOCK_TRACE_OUTPUT);
 
 void trace_sink_open(void)
 {

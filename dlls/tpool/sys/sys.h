@@ -95,23 +95,67 @@ static inline void cpu_relax(void)
 
 /* ---- Lock ------------------------------------------------------------- */
 
-/* A mutex over futex_wait: spins briefly, then sleeps.  Not recursive. */
+/* A mutex over futex_wait: spins briefly, then sleeps.  Not recursive.
+ *
+ * The lock order, for every layer.  Each lock has a level.  A thread that
+ * holds locks takes only a lock of a higher level than all of them (the
+ * one exception is lock_acquire_sibling()).  No lock is held while:
+ *   - a layer calls code of a layer above it: the port's starved hook, a
+ *     wait packet's notify, an I/O binding's completion, the application;
+ *   - a thread is started.
+ * Each layer numbers its own locks in its header, in the order it takes
+ * them: layer 3 from 10, layer 2 from 20, layer 1 from 40 (below).  A lock
+ * is initialised with one of these (a level and a name).
+ *
+ * In the checked mode (TPOOL_CHECKED=1, or TPOOL_CHECKED=locks for these
+ * checks alone; read when the library loads), every acquire checks the
+ * order against the locks the thread holds, thread_start() checks that it
+ * holds none, and lock_assert_held() that it holds the lock; a violation
+ * is reported on stderr, naming the locks, and ends the process.  Off, the
+ * checks cost one load and a branch. */
+#define LOCK_NATIVE_WAIT_ALL  40, "native wait-all"
+#define LOCK_NATIVE_OBJECT    41, "native object"
+#define LOCK_NATIVE_FREE_LIST 42, "native free objects"
+#define LOCK_WAIT_THREADS     43, "wait threads"
+#define LOCK_WAIT_THREAD      44, "wait thread"
+#define LOCK_IO_BINDINGS      45, "I/O bindings"
+#define LOCK_PORT             46, "port"
+#define LOCK_MEMORY_CACHE     47, "memory cache"
+#define LOCK_KEYED_EVENT      48, "keyed event bucket"
+#define LOCK_TRACE_OUTPUT     49, "trace output"
+
 struct lock
 {
     atomic_int state;   /* 0 free, 1 locked, 2 locked with sleepers */
+    int level;
+    const char *name;
 };
 
-#define LOCK_INIT { 0 }
+/* LOCK_INIT(LOCK_PORT) */
+#define LOCK_INIT(...) { 0, __VA_ARGS__ }
 
+/* The most locks a thread holds at once in the checked mode. */
+#define LOCK_HELD_MAX 16
+
+extern BOOL lock_checking;
 void lock_acquire_slow(struct lock *lock);
 void lock_release_slow(struct lock *lock);
+void lock_check_acquire(struct lock *lock, BOOL sibling);
+void lock_check_release(struct lock *lock);
+void lock_check_held(const struct lock *lock);
+void lock_check_none_held(const char *what);
+/* Reads TPOOL_CHECKED; the library's load calls it before any lock is
+ * taken (a program linking layer 1 itself calls it first). */
+void checked_mode_load(void);
 
-static inline void lock_init(struct lock *lock)
+static inline void lock_init(struct lock *lock, int level, const char *name)
 {
     atomic_init(&lock->state, 0);
+    lock->level = level;
+    lock->name = name;
 }
 
-static inline void lock_acquire(struct lock *lock)
+static inline void lock_take(struct lock *lock)
 {
     int expected = 0;
     if (!atomic_compare_exchange_strong_explicit(&lock->state, &expected, 1,
@@ -119,11 +163,45 @@ static inline void lock_acquire(struct lock *lock)
         lock_acquire_slow(lock);
 }
 
+static inline void lock_acquire(struct lock *lock)
+{
+    if (__builtin_expect(lock_checking, 0)) lock_check_acquire(lock, FALSE);
+    lock_take(lock);
+}
+
+/* Takes a lock of the same level as one the thread holds: only while it
+ * also holds `serializer`, which makes it the only thread collecting
+ * several locks of that level (native wait-all). */
+static inline void lock_acquire_sibling(struct lock *lock, const struct lock *serializer)
+{
+    if (__builtin_expect(lock_checking, 0))
+    {
+        lock_check_held(serializer);
+        lock_check_acquire(lock, TRUE);
+    }
+    lock_take(lock);
+}
+
 static inline void lock_release(struct lock *lock)
 {
+    if (__builtin_expect(lock_checking, 0)) lock_check_release(lock);
     if (atomic_exchange_explicit(&lock->state, 0, memory_order_release) == 2)
         lock_release_slow(lock);
 }
+
+/* Documents, and in the checked mode checks, that the caller holds `lock`. */
+static inline void lock_assert_held(const struct lock *lock)
+{
+    if (__builtin_expect(lock_checking, 0)) lock_check_held(lock);
+}
+
+/* ---- Once (once.c) ------------------------------------------------------ */
+
+/* Calls start(arg) until it succeeds once, for `state` (zeroed at first):
+ * a caller that comes while another runs it waits for that one's result;
+ * after a failure, the next caller tries again.  No lock is held while
+ * start runs, so it may start a thread. */
+NTSTATUS once_start(atomic_int *state, NTSTATUS (*start)(void *arg), void *arg);
 
 /* ---- Clocks ------------------------------------------------------------ */
 
@@ -184,6 +262,8 @@ struct thread_state
     LONG critical_sections; /* natively: critical sections the thread holds */
     LONG mutexes;          /* natively: mutex acquisitions not released yet */
     void *trace_call;      /* layer 2: the export call whose trace line is pending */
+    unsigned int locks_held;                  /* checked mode: the locks it holds, */
+    const struct lock *held[LOCK_HELD_MAX];   /* in the order it took them */
 };
 
 struct thread_state *thread_state_current(void);
@@ -345,7 +425,10 @@ void fault_count_free(void *ptr);
  * packet design).  In the DLL, wait threads wait on up to 63 handles each
  * with WaitForMultipleObjects; wait_packet_create reserves the packet's
  * slot (starting a wait thread if needed), so associating never fails for
- * lack of resources.  notify must not block and must not call back into
+ * lack of resources.  Both backends call notify without any lock held
+ * (natively once the signalling thread released the object's lock, in the
+ * DLL on the wait thread outside its lock), so notify may take the core's
+ * locks and start a worker; it must not block and must not call back into
  * the wait packet functions for the same packet. */
 struct wait_packet;
 
@@ -354,10 +437,16 @@ typedef void (*wait_packet_notify)(struct wait_packet *packet, void *context, NT
 NTSTATUS wait_packet_create(struct wait_packet **packet, wait_packet_notify notify, void *context);
 /* Arms the packet on `handle`.  STATUS_INVALID_HANDLE if the handle cannot
  * be waited on (natively: not one of tpool's objects).  The packet must be
- * idle (never associated, notified, or cancelled). */
-NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle);
+ * idle (never associated, notified, or cancelled).  As NT's
+ * NtAssociateWaitCompletionPacket: with already_signaled, a handle that is
+ * signalled now may be consumed at once, without notify, and
+ * *already_signaled set (natively; in the DLL the wait thread sees it, and
+ * *already_signaled is FALSE), so that a caller holding a lock posts the
+ * callback itself after releasing it. */
+NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle, BOOLEAN *already_signaled);
 /* Disarms the packet.  TRUE if it was armed and will not notify; FALSE if
- * it was idle or its notify has been or is being called.  When it returns,
+ * it was idle or a signal claimed it (its notify has run, or runs soon, on
+ * the thread that claimed it).  When it returns,
  * the packet no longer consumes any signal of the handle. */
 BOOL wait_packet_cancel(struct wait_packet *packet);
 /* Frees an idle packet. */
@@ -465,8 +554,18 @@ BOOL thread_snapshot_take(struct thread_snapshot *snapshot);
  * STATUS_ASSERTION_FAILURE. */
 void thread_snapshot_check(const struct thread_snapshot *before, const void *callback,
                            const void *object);
-/* Backend parts of the checked mode (checked_*.c). */
-BOOL checked_mode_requested(void);
+/* Backend parts of the checked mode (checked_*.c): what TPOOL_CHECKED
+ * asks for; a report of a broken lock rule that ends the process at once
+ * with STATUS_POSSIBLE_DEADLOCK (in the DLL its exit status, natively
+ * reported as exception_raise() does). */
+enum checked_request
+{
+    CHECKED_OFF,
+    CHECKED_ALL,
+    CHECKED_LOCKS,
+};
+enum checked_request checked_mode_requested(void);
+void checked_mode_fail(const char *line);
 void thread_snapshot_read(struct thread_snapshot *snapshot);
 
 /* ---- Diagnostics (report_*.c, shared_block_*.c) ------------------------- */

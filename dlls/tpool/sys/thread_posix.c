@@ -56,6 +56,7 @@ NTSTATUS thread_start(thread_entry entry, void *arg, const char *name, SIZE_T st
     pthread_t thread;
     int err;
 
+    lock_check_none_held("starting a thread");
     (void)stack_commit;  /* pthreads commit stack pages on demand */
     if (fault_injected(TPOOL_FAULT_THREAD)) return STATUS_NO_MEMORY;
     if (!(context = malloc(sizeof(*context)))) return STATUS_NO_MEMORY;

@@ -100,6 +100,7 @@ NTSTATUS thread_start(thread_entry entry, void *arg, const char *name, SIZE_T st
     HANDLE thread;
     DWORD error;
 
+    lock_check_none_held("starting a thread");
     if (fault_injected(TPOOL_FAULT_THREAD)) return STATUS_NO_MEMORY;
     if (!(context = HeapAlloc(GetProcessHeap(), 0, sizeof(*context)))) return STATUS_NO_MEMORY;
     context->entry = entry;
@@ -173,14 +174,17 @@ struct thread_state *thread_state_current(void)
     return thread_state_create();
 }
 
-/* tpool.dll's entry point: the trace is set up when the process attaches;
- * a thread that ends frees its state. */
+/* tpool.dll's entry point: the checked mode's lock checks and the trace are
+ * set up when the process attaches; a thread that ends frees its state. */
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
 {
     struct thread_state *state;
 
     if (reason == DLL_PROCESS_ATTACH)
+    {
+        checked_mode_load();
         trace_sink_open();
+    }
     if (reason == DLL_THREAD_DETACH && state_slot != TLS_OUT_OF_INDEXES &&
         (state = state_slot_value(state_slot)))
     {

@@ -1,6 +1,6 @@
 /* Layer 1, POSIX backend: wait packets (sys.h) over the native waitable
- * objects.  The thread that satisfies a packet notifies it, under the
- * object's lock. */
+ * objects.  The thread that satisfies a packet notifies it, once it has
+ * released the object's lock. */
 
 #include "native_object.h"
 
@@ -20,8 +20,8 @@ struct wait_packet
     void *context;
 };
 
-/* Runs under the object lock, in the thread that satisfied the packet; that
- * thread holds a reference of its own, so the packet's is never the last. */
+/* Runs in the thread that satisfied the packet, without a lock; that thread
+ * holds a reference of its own, so the packet's is never the last. */
 static void wait_packet_block_notify(struct wait_block *block)
 {
     struct wait_packet *packet = LIST_ENTRY(block, struct wait_packet, block);
@@ -36,6 +36,7 @@ NTSTATUS wait_packet_create(struct wait_packet **ret, wait_packet_notify notify,
 
     if (!packet) return STATUS_NO_MEMORY;
     packet->block.notify = wait_packet_block_notify;
+    packet->block.notify_unlocked = TRUE;
     atomic_init(&packet->block.status, WAIT_PACKET_IDLE);
     packet->block.thread_id = WAIT_PACKET_OWNER;
     packet->block.wait_all = FALSE;
@@ -52,12 +53,13 @@ NTSTATUS wait_packet_create(struct wait_packet **ret, wait_packet_notify notify,
     return STATUS_SUCCESS;
 }
 
-NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle)
+NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle, BOOLEAN *already_signaled)
 {
     DWORD error = GetLastError();
     struct native_object *obj = native_object_from_handle(handle, NULL);
     BOOL satisfied;
 
+    if (already_signaled) *already_signaled = FALSE;
     if (!obj)
     {
         SetLastError(error);
@@ -81,7 +83,10 @@ NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle)
     if (satisfied)
     {
         native_object_release(obj);
-        packet->notify(packet, packet->context, STATUS_WAIT_0);
+        if (already_signaled)
+            *already_signaled = TRUE;
+        else
+            packet->notify(packet, packet->context, STATUS_WAIT_0);
     }
     return STATUS_SUCCESS;
 }

@@ -81,9 +81,9 @@ struct wait_packet
     struct list entry;              /* in thread->queue while queued */
 };
 
-static struct lock wait_threads_lock = LOCK_INIT;
+static struct lock wait_threads_lock = LOCK_INIT(LOCK_WAIT_THREADS);
 static struct list wait_threads = LIST_INIT(wait_threads);
-static BOOL waker_started;          /* under wait_threads_lock */
+static atomic_int waker_started;    /* once_start()'s state */
 static atomic_int waker_pending;    /* a thread was kicked since the waker's last look */
 
 /* ---- The waker ----------------------------------------------------------- */
@@ -121,16 +121,15 @@ static void waker_main(void *arg)
     }
 }
 
+static NTSTATUS waker_thread_start(void *arg)
+{
+    return thread_start(waker_main, NULL, "tpool-waker", 0, 0);
+}
+
 /* Started with the first wait thread, for the life of the process. */
 static NTSTATUS waker_start(void)
 {
-    NTSTATUS status = STATUS_SUCCESS;
-
-    lock_acquire(&wait_threads_lock);
-    if (!waker_started && !(status = thread_start(waker_main, NULL, "tpool-waker", 0, 0)))
-        waker_started = TRUE;
-    lock_release(&wait_threads_lock);
-    return status;
+    return once_start(&waker_started, waker_thread_start, NULL);
 }
 
 static void waker_kick(struct wait_thread *thread)
@@ -287,7 +286,7 @@ static NTSTATUS wait_thread_start(struct wait_thread **ret)
         return STATUS_NO_MEMORY;
     }
     atomic_init(&thread->reserved, 1);
-    lock_init(&thread->lock);
+    lock_init(&thread->lock, LOCK_WAIT_THREAD);
     list_init(&thread->queue);
     atomic_init(&thread->rebuilds, 0);
     atomic_init(&thread->kicked, 0);
@@ -382,11 +381,12 @@ NTSTATUS wait_packet_create(struct wait_packet **ret, wait_packet_notify notify,
     return STATUS_SUCCESS;
 }
 
-NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle)
+NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle, BOOLEAN *already_signaled)
 {
     struct wait_thread *thread = packet->thread;
     BOOL signal;
 
+    if (already_signaled) *already_signaled = FALSE;
     /* Anything else is checked by the wait itself: checking here would
      * cost a server round trip. */
     if (!handle) return STATUS_INVALID_HANDLE;
