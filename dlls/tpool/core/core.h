@@ -38,8 +38,8 @@
  * (pool_grow(), worker_start(), the gate's and the monitor's threads), and
  * calling the application.  The paths that must start a worker while they
  * hold a lock reserve it first (pool_reserve_worker()) and start it after
- * (pool_start_reserved()); a timer expiry defers its posts to the end of
- * the expiry (worker->deferred).  Layer 1 calls up into the core without a
+ * (pool_start_reserved()); a timer expiry defers what its posts need to
+ * its end (struct expiry).  Layer 1 calls up into the core without a
  * lock: a wait packet's notify, the port's starved hook. */
 #define LOCK_GROUP       20, "cleanup group"
 #define LOCK_WAIT_SET    21, "wait set"
@@ -116,13 +116,15 @@ enum timer_clock
 /* An entry may expire anywhere in its window [start, end].  When the
  * earliest window end arrives, every entry whose window has opened
  * expires with it (coalescing). */
+struct expiry;
+
 struct timer_entry
 {
     struct heap_node by_start;
     struct heap_node by_end;
     struct tp_object *object;    /* owner, referenced while expiring */
     /* generation: the entry's when it was taken from the queue */
-    void (*expire)(struct timer_entry *entry, ULONG generation);
+    void (*expire)(struct timer_entry *entry, ULONG generation, struct expiry *expiry);
     enum timer_clock clock;
     BOOL queued;
     ULONG generation;            /* the owner's setting when it was queued */
@@ -145,6 +147,19 @@ struct timer_queue
     struct port_packet nudge;
     unsigned int timers;         /* entries of timer objects (statistics) */
     ULONGLONG lateness[TPOOL_LATENESS_BUCKETS];  /* timer expiries by lateness */
+};
+
+/* A worker's expiry of its pool's due timers (timer_queue_expire()), handed
+ * to each entry's expire.  The first callback queued meanwhile the worker
+ * keeps and runs itself once done, so an expiry wakes no other thread for
+ * it; a post that found no thread to take it asks for one only at the end
+ * (a thread start takes milliseconds under Wine, and every timer due
+ * meanwhile would wait: timers expired up to 8 ms late). */
+struct expiry
+{
+    struct tp_worker *worker;
+    struct port_packet *kept;    /* the callback the worker runs after */
+    BOOL wants_worker;           /* a post was queued with no thread to take it */
 };
 
 /* ---- Pools ---------------------------------------------------------- */
@@ -206,6 +221,8 @@ void pool_set_stack(struct tp_pool *pool, SIZE_T reserve, SIZE_T commit);
 void pool_query_stack(struct tp_pool *pool, SIZE_T *reserve, SIZE_T *commit);
 /* Queues a packet and starts a worker if the port has none to take it. */
 void pool_post(struct tp_pool *pool, struct port_packet *packet);
+/* pool_post during an expiry: a worker is asked for at its end. */
+void pool_post_expiring(struct tp_pool *pool, struct port_packet *packet, struct expiry *expiry);
 /* pool_post by the worker that took the packet (port_repost). */
 void pool_repost(struct tp_pool *pool, struct port_packet *packet);
 /* Starts a worker if the policy allows: below the maximum, and fewer
@@ -218,9 +235,9 @@ void pool_prepare_worker(struct tp_pool *pool);
  * the reservation keeps the pool alive until the start. */
 BOOL pool_reserve_worker(struct tp_pool *pool);
 NTSTATUS pool_start_reserved(struct tp_pool *pool);
-/* What a worker's posts needed while it expired timers (another worker, a
- * poke of the gate), if the queue still needs it. */
-void pool_post_deferred(struct tp_pool *pool);
+/* What an expiry's posts needed (another worker, a poke of the gate), if
+ * the queue still needs it. */
+void pool_expiry_done(struct tp_pool *pool, struct expiry *expiry);
 /* Called by an exiting worker thread; may free the pool. */
 void pool_worker_exited(struct tp_pool *pool, struct tp_worker *worker, BOOL pass_shutdown);
 /* Called by a worker whose wait timed out or after a callback: TRUE if it
@@ -233,13 +250,14 @@ void timer_queue_init(struct timer_queue *queue);
 BOOL timer_queue_insert(struct tp_pool *pool, struct timer_entry *entry, enum timer_clock clock,
                         LONGLONG start, LONGLONG end);
 BOOL timer_queue_remove(struct tp_pool *pool, struct timer_entry *entry);
-void timer_nudge(struct tp_pool *pool);
+/* expiry: the one under way on this thread, or NULL. */
+void timer_nudge(struct tp_pool *pool, struct expiry *expiry);
 /* For workers: take the duty (returns its deadline, or TIMEOUT_INFINITE
  * and *duty = 0 when another worker holds it or no timer is queued),
  * give it back, expire what is due (TRUE if anything expired). */
 LONGLONG timer_duty_take(struct tp_pool *pool, unsigned int *duty);
 void timer_duty_release(struct tp_pool *pool, unsigned int duty, BOOL hand_over);
-BOOL timer_queue_expire(struct tp_pool *pool);
+BOOL timer_queue_expire(struct tp_pool *pool, struct expiry *expiry);
 void timer_nudge_received(struct tp_pool *pool);
 /* Turns a due time (NT encoding: 0 now, negative relative in 100 ns,
  * positive absolute system time) into a clock and a start. */
@@ -311,16 +329,14 @@ struct tp_worker
     ULONGLONG monitor_started;
     LONGLONG monitor_since;
     BOOL monitor_reported;
-    BOOL expiring;                  /* expiring the pool's timers */
-    struct port_packet *deferred;   /* a packet it queued for itself meanwhile */
-    BOOL post_deferred;             /* what its posts meanwhile need, done after */
     struct list stats_entry;        /* in pool->workers */
     atomic_ullong started[PORT_PRIORITIES];  /* written by the worker only */
 };
 
 NTSTATUS worker_start(struct tp_pool *pool);
-/* The calling thread's worker if it is expiring `pool`'s timers, else NULL. */
-struct tp_worker *worker_expiring(struct tp_pool *pool);
+/* The calling thread's worker (a pool's, or a persistent worker), or NULL. */
+struct tp_worker *worker_current(void);
+void worker_set_current(struct tp_worker *worker);
 
 /* ---- Statistics (stats.c) ------------------------------------------------ */
 
@@ -430,6 +446,8 @@ void object_submit(struct tp_object *object);
  * call object_post(). */
 BOOL object_add_pending(struct tp_object *object);
 void object_post(struct tp_object *object);
+/* object_post during an expiry (the expiry references the object). */
+void object_post_expiring(struct tp_object *object, struct expiry *expiry);
 /* object_post for a thread that holds no reference on the object (the I/O
  * thread, a wait thread). */
 void object_post_unheld(struct tp_object *object);

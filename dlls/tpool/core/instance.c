@@ -4,7 +4,7 @@
 
 struct tp_instance *instance_current(void)
 {
-    struct tp_worker *worker = thread_state_current()->slot;
+    struct tp_worker *worker = worker_current();
     return worker ? worker->instance : NULL;
 }
 

@@ -148,18 +148,6 @@ BOOL object_add_pending(struct tp_object *object)
     return TRUE;
 }
 
-/* The first callback a worker queues while it expires timers, it keeps
- * and runs itself: an expiry wakes no other thread. */
-static BOOL object_defer_to_worker(struct tp_object *object)
-{
-    struct tp_worker *worker = worker_expiring(object->env.pool);
-
-    if (!worker || worker->deferred)
-        return FALSE;
-    worker->deferred = &object->packet;
-    return TRUE;
-}
-
 /* Queues the packet; `repost` by the worker that took it, before it runs
  * one of the object's callbacks (port_repost). */
 static void object_queue_packet(struct tp_object *object, BOOL repost)
@@ -168,13 +156,23 @@ static void object_queue_packet(struct tp_object *object, BOOL repost)
         persistent_post(object->env.pool, &object->packet);
     else if (repost)
         pool_repost(object->env.pool, &object->packet);
-    else if (!object_defer_to_worker(object))
+    else
         pool_post(object->env.pool, &object->packet);
 }
 
 void object_post(struct tp_object *object)
 {
     object_queue_packet(object, FALSE);
+}
+
+void object_post_expiring(struct tp_object *object, struct expiry *expiry)
+{
+    if (object->env.persistent)
+        persistent_post(object->env.pool, &object->packet);
+    else if (!expiry->kept)
+        expiry->kept = &object->packet;
+    else
+        pool_post_expiring(object->env.pool, &object->packet, expiry);
 }
 
 /* Once the packet is queued, a worker may run the callback and the

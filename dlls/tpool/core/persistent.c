@@ -24,7 +24,7 @@ static void persistent_main(void *arg)
     struct tp_worker worker = { .pool = pool };
     struct port_packet *packet;
 
-    thread_state_current()->slot = &worker;
+    worker_set_current(&worker);
     lock_acquire(&pool->lock);
     stats_worker_attach(pool, &worker);
     lock_release(&pool->lock);
@@ -42,7 +42,7 @@ static void persistent_main(void *arg)
             alertable_event_wait(persistent->wake);
         atomic_store(&persistent->sleeping, 0);
     }
-    thread_state_current()->slot = NULL;
+    worker_set_current(NULL);
     port_leave(&persistent->port);
     pool_worker_exited(pool, &worker, FALSE);
 }

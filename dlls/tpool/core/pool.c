@@ -212,32 +212,25 @@ NTSTATUS pool_grow(struct tp_pool *pool)
     return pool_start_reserved(pool);
 }
 
-/* A worker that expires timers starts no thread, nor the gate's: that
- * takes milliseconds under Wine, and every timer due meanwhile would wait
- * (timers expired up to 8 ms late). */
-static BOOL pool_defer_post(struct tp_pool *pool)
-{
-    struct tp_worker *worker = worker_expiring(pool);
-
-    if (!worker)
-        return FALSE;
-    worker->post_deferred = TRUE;
-    return TRUE;
-}
-
 static void pool_posted(struct tp_pool *pool, enum port_post_result result)
 {
-    if (result == PORT_POST_HANDED || pool_defer_post(pool))
+    if (result == PORT_POST_HANDED)
         return;
     /* when no worker can be started now, the gate retries */
     if (result == PORT_POST_QUEUED || pool_grow(pool) != STATUS_SUCCESS)
         gate_poke();
 }
 
-/* The worker goes back to its timers at once: the gate starts the thread. */
-void pool_post_deferred(struct tp_pool *pool)
+void pool_post_expiring(struct tp_pool *pool, struct port_packet *packet, struct expiry *expiry)
 {
-    if (!port_queued(&pool->port))
+    if (port_post(&pool->port, packet) != PORT_POST_HANDED)
+        expiry->wants_worker = TRUE;
+}
+
+/* The worker goes back to its timers at once: the gate starts the thread. */
+void pool_expiry_done(struct tp_pool *pool, struct expiry *expiry)
+{
+    if (!expiry->wants_worker || !port_queued(&pool->port))
         return;
     if (port_waiting(&pool->port))
         gate_poke();

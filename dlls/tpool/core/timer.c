@@ -62,17 +62,7 @@ static LONGLONG timer_next_start(struct tp_timer *timer)
 
 /* The worker expiring timers runs the callback it owns the packet for,
  * as a timer thread would; other timers wait until it is done. */
-static void timer_run_inline(struct tp_timer *timer)
-{
-    struct tp_worker *worker = thread_state_current()->slot;
-
-    if (worker && !worker->instance)
-        object_dispatch(worker, &timer->object.packet);
-    else
-        object_post(&timer->object);
-}
-
-static void timer_expire(struct timer_entry *entry, ULONG generation)
+static void timer_expire(struct timer_entry *entry, ULONG generation, struct expiry *expiry)
 {
     struct tp_timer *timer = CONTAINING_RECORD(entry, struct tp_timer, entry);
     BOOL post, nudge = FALSE;
@@ -93,11 +83,11 @@ static void timer_expire(struct timer_entry *entry, ULONG generation)
         timer->expiry_armed = FALSE;
     lock_release(&timer->object.lock);
     if (post && !timer->expire_inline)
-        object_post(&timer->object);
+        object_post_expiring(&timer->object, expiry);
     if (nudge)
-        timer_nudge(timer->object.env.pool);
+        timer_nudge(timer->object.env.pool, expiry);
     if (post && timer->expire_inline)
-        timer_run_inline(timer);
+        object_dispatch(expiry->worker, &timer->object.packet);
 }
 
 /* Under the object lock: disarms; TRUE if the setting's next expiry was
@@ -184,7 +174,7 @@ BOOL timer_set(struct tp_object *object, const LONGLONG *due, DWORD period, DWOR
     if (post)
         object_post(object);
     if (nudge)
-        timer_nudge(object->env.pool);
+        timer_nudge(object->env.pool, NULL);
     return recalled;
 }
 

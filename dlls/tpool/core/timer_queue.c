@@ -128,9 +128,12 @@ BOOL timer_queue_remove(struct tp_pool *pool, struct timer_entry *entry)
     return removed;
 }
 
-void timer_nudge(struct tp_pool *pool)
+void timer_nudge(struct tp_pool *pool, struct expiry *expiry)
 {
-    pool_post(pool, &pool->timers.nudge);
+    if (expiry)
+        pool_post_expiring(pool, &pool->timers.nudge, expiry);
+    else
+        pool_post(pool, &pool->timers.nudge);
 }
 
 void timer_nudge_received(struct tp_pool *pool)
@@ -177,7 +180,7 @@ void timer_duty_release(struct tp_pool *pool, unsigned int duty, BOOL hand_over)
     }
     lock_release(&queue->lock);
     if (nudge)
-        timer_nudge(pool);
+        timer_nudge(pool, NULL);
 }
 
 /* Under the queue lock: are the entries of `clock` due at `now`? */
@@ -221,7 +224,7 @@ static unsigned int timer_clock_collect(struct timer_queue *queue, enum timer_cl
     return count;
 }
 
-BOOL timer_queue_expire(struct tp_pool *pool)
+BOOL timer_queue_expire(struct tp_pool *pool, struct expiry *expiry)
 {
     struct timer_queue *queue = &pool->timers;
     struct expired_entry batch[EXPIRE_BATCH];
@@ -246,7 +249,7 @@ BOOL timer_queue_expire(struct tp_pool *pool)
         lock_release(&queue->lock);
         for (i = 0; i < count; i++)
         {
-            batch[i].entry->expire(batch[i].entry, batch[i].generation);
+            batch[i].entry->expire(batch[i].entry, batch[i].generation, expiry);
             object_release(batch[i].entry->object);
         }
         expired |= count != 0;

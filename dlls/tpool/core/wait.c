@@ -103,15 +103,17 @@ static void wait_fire_locked(struct tp_wait *wait, BOOL signaled, struct wait_fi
     wait->state_waiters = FALSE;
 }
 
-/* Without a lock: posting may start a worker. */
-static void wait_fired(struct tp_wait *wait, const struct wait_firing *firing)
+/* Without a lock: posting may start a worker.  expiry: the timeout's. */
+static void wait_fired(struct tp_wait *wait, const struct wait_firing *firing, struct expiry *expiry)
 {
-    if (firing->post)
+    if (firing->post && expiry)
+        object_post_expiring(&wait->object, expiry);
+    else if (firing->post)
         object_post_unheld(&wait->object);
     if (firing->wake)
         futex_wake_all(&wait->state);
     if (firing->nudge)
-        timer_nudge(wait->object.env.pool);
+        timer_nudge(wait->object.env.pool, expiry);
 }
 
 static void wait_notify(struct wait_packet *packet, void *context, NTSTATUS status)
@@ -123,10 +125,10 @@ static void wait_notify(struct wait_packet *packet, void *context, NTSTATUS stat
     timer_queue_remove(wait->object.env.pool, &wait->timeout);
     wait_fire_locked(wait, TRUE, &firing);
     lock_release(&wait->object.lock);
-    wait_fired(wait, &firing);
+    wait_fired(wait, &firing, NULL);
 }
 
-static void wait_timeout_expire(struct timer_entry *entry, ULONG generation)
+static void wait_timeout_expire(struct timer_entry *entry, ULONG generation, struct expiry *expiry)
 {
     struct tp_wait *wait = CONTAINING_RECORD(entry, struct tp_wait, timeout);
     struct wait_firing firing = { FALSE, FALSE, FALSE };
@@ -144,7 +146,7 @@ static void wait_timeout_expire(struct timer_entry *entry, ULONG generation)
         wait->handle_armed = FALSE;
     }
     lock_release(&wait->set_lock);
-    wait_fired(wait, &firing);
+    wait_fired(wait, &firing, expiry);
 }
 
 /* Under set_lock: ends the current arming.  TRUE if it was armed and no
@@ -242,7 +244,7 @@ BOOL wait_set(struct tp_object *object, HANDLE handle, const LONGLONG *timeout)
     else if (handle)
         wait_arm(wait, handle, timeout, &firing);
     lock_release(&wait->set_lock);
-    wait_fired(wait, &firing);
+    wait_fired(wait, &firing, NULL);
     return recalled;
 }
 

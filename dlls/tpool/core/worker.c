@@ -40,32 +40,23 @@ static NTSTATUS worker_park(struct tp_pool *pool, struct port_packet **packet, B
  * every timer behind it). */
 static void worker_expire_timers(struct tp_worker *worker)
 {
-    struct port_packet *packet;
+    struct expiry expiry = { worker, NULL, FALSE };
 
     port_claim(&worker->pool->port);
-    worker->expiring = TRUE;
-    timer_queue_expire(worker->pool);
-    worker->expiring = FALSE;
-    if (worker->post_deferred)
-    {
-        worker->post_deferred = FALSE;
-        pool_post_deferred(worker->pool);
-    }
-    if (!(packet = worker->deferred))
-        return;
-    worker->deferred = NULL;
-    object_dispatch(worker, packet);
+    timer_queue_expire(worker->pool, &expiry);
+    pool_expiry_done(worker->pool, &expiry);
+    if (expiry.kept)
+        object_dispatch(worker, expiry.kept);
 }
 
 static void worker_main(void *arg)
 {
     struct tp_pool *pool = arg;
     struct tp_worker worker = { .pool = pool };
-    struct thread_state *state = thread_state_current();
     struct port_packet *packet;
     BOOL shutdown = FALSE, duty;
 
-    state->slot = &worker;
+    worker_set_current(&worker);
     worker.thread_id = thread_current_id();
     lock_acquire(&pool->lock);
     pool->num_starting--;
@@ -98,16 +89,20 @@ static void worker_main(void *arg)
             break;
     }
 
-    state->slot = NULL;
+    worker_set_current(NULL);
     port_leave(&pool->port);
     pool_worker_exited(pool, &worker, shutdown);
 }
 
-struct tp_worker *worker_expiring(struct tp_pool *pool)
+/* Layer 1 keeps the slot in the thread's state for this. */
+struct tp_worker *worker_current(void)
 {
-    struct tp_worker *worker = thread_state_current()->slot;
+    return thread_state_current()->slot;
+}
 
-    return worker && worker->expiring && worker->pool == pool ? worker : NULL;
+void worker_set_current(struct tp_worker *worker)
+{
+    thread_state_current()->slot = worker;
 }
 
 NTSTATUS worker_start(struct tp_pool *pool)
