@@ -110,9 +110,7 @@ static void test_port_cancel(void **test_state)
 struct port_client
 {
     struct port *port;
-    ULONG max;
-    struct port_packet *packets[8];
-    ULONG count;
+    struct port_packet *packet;
     atomic_int got;          /* packets received */
     atomic_int go;           /* main lets the client leave the port */
     atomic_int done;
@@ -122,7 +120,8 @@ static void port_client_main(void *arg)
 {
     struct port_client *client = arg;
 
-    client->count = port_remove_batch(client->port, client->packets, client->max, long_deadline());
+    if (port_remove(client->port, &client->packet, long_deadline()))
+        client->packet = NULL;
     count_up(&client->got);
     wait_for_count(&client->go, 1, long_deadline());
     port_leave(client->port);
@@ -130,13 +129,12 @@ static void port_client_main(void *arg)
 }
 
 /* Returns once the client waits on the port. */
-static void start_client(struct port_client *client, struct port *port, ULONG max)
+static void start_client(struct port_client *client, struct port *port)
 {
     unsigned int waiting = port_waiting(port);
     LONGLONG guard = long_deadline();
 
     client->port = port;
-    client->max = max;
     start_thread(port_client_main, client);
     while (port_waiting(port) == waiting && clock_monotonic() < guard) thread_yield();
     assert_int_equal(port_waiting(port), waiting + 1);
@@ -145,8 +143,7 @@ static void start_client(struct port_client *client, struct port *port, ULONG ma
 static void check_client_got(struct port_client *client, struct port_packet *packet)
 {
     assert_int_equal(wait_for_count(&client->got, 1, long_deadline()), 1);
-    assert_int_equal(client->count, 1);
-    assert_ptr_equal(client->packets[0], packet);
+    assert_ptr_equal(client->packet, packet);
 }
 
 static void finish_client(struct port_client *client)
@@ -155,34 +152,36 @@ static void finish_client(struct port_client *client)
     assert_int_equal(wait_for_count(&client->done, 1, long_deadline()), 1);
 }
 
-static void test_port_batch(void **test_state)
+/* A waiter released by a leaving thread takes the first packet queued;
+ * the others stay queued. */
+static void test_port_leave_releases_waiter(void **test_state)
 {
     static struct port port;
-    static struct port_packet packets[5], own;
+    static struct port_packet packets[3], own;
     static struct port_client client;
-    struct port_packet *removed[4];
+    struct port_packet *packet;
     ULONG i;
 
     port_init(&port, 1);
-    post_packets(&port, packets, 5);
-    assert_int_equal(port_remove_batch(&port, removed, 3, EXPIRED), 3);
-    for (i = 0; i < 3; i++) assert_ptr_equal(removed[i], &packets[i]);
-    assert_int_equal(port_remove_batch(&port, removed, 3, EXPIRED), 2);
-    assert_ptr_equal(removed[0], &packets[3]);
-    assert_ptr_equal(removed[1], &packets[4]);
-    assert_int_equal(port_remove_batch(&port, removed, 3, short_deadline()), 0);
-
-    /* A waiter released by a leaving thread takes all that is queued. */
     run_on_port(&port, &own);
-    start_client(&client, &port, 4);
-    for (i = 0; i < 3; i++) assert_int_equal(port_post(&port, &packets[i]), PORT_POST_QUEUED);
+    start_client(&client, &port);
+    for (i = 0; i < 3; i++)
+    {
+        init_packet(&packets[i], 0, i);
+        assert_int_equal(port_post(&port, &packets[i]), PORT_POST_QUEUED);
+    }
     port_leave(&port);
-    assert_int_equal(wait_for_count(&client.got, 1, long_deadline()), 1);
-    assert_int_equal(client.count, 3);
-    for (i = 0; i < 3; i++) assert_ptr_equal(client.packets[i], &packets[i]);
+    check_client_got(&client, &packets[0]);
     assert_int_equal(port_running(&port), 1);
+    assert_int_equal(port_queued(&port), 2);
     finish_client(&client);
     assert_int_equal(port_running(&port), 0);
+    for (i = 1; i < 3; i++)
+    {
+        assert_int_equal(port_remove(&port, &packet, EXPIRED), STATUS_SUCCESS);
+        assert_ptr_equal(packet, &packets[i]);
+    }
+    port_leave(&port);
 }
 
 static void test_port_lifo_waiters(void **test_state)
@@ -193,7 +192,7 @@ static void test_port_lifo_waiters(void **test_state)
     int i;
 
     port_init(&port, 3);
-    for (i = 0; i < 3; i++) start_client(&clients[i], &port, 1);
+    for (i = 0; i < 3; i++) start_client(&clients[i], &port);
     for (i = 0; i < 3; i++)
     {
         init_packet(&packets[i], 0, i);
@@ -224,7 +223,7 @@ static void test_port_repost(void **test_state)
     assert_int_equal(port_remove(&port, &removed, EXPIRED), STATUS_SUCCESS);
     assert_ptr_equal(removed, &packet);
 
-    start_client(&client, &port, 1);
+    start_client(&client, &port);
     assert_int_equal(port_repost(&port, &packet), PORT_POST_HANDED);
     check_client_got(&client, &packet);
     assert_int_equal(port_queued(&port), 0);
@@ -247,7 +246,7 @@ static void test_port_repost_taken_by_spinner(void **test_state)
     port_init(&port, 2);
     port.spins = ~0u;
     run_on_port(&port, &own);
-    start_client(&client, &port, 1);
+    start_client(&client, &port);
     init_packet(&packet, 0, 1);
     assert_int_equal(port_repost(&port, &packet), PORT_POST_HANDED);
     check_client_got(&client, &packet);
@@ -319,7 +318,7 @@ static void test_port_concurrency_limit(void **test_state)
     port.starved = count_starved;
     atomic_store(&starved_calls, 0);
     run_on_port(&port, &own);
-    start_client(&client, &port, 1);
+    start_client(&client, &port);
     init_packet(&packet, 0, 1);
     assert_int_equal(port_post(&port, &packet), PORT_POST_QUEUED);
     assert_int_equal(port_queued(&port), 1);
@@ -347,7 +346,7 @@ static void test_port_raise_concurrency(void **test_state)
 
     port_init(&port, 1);
     run_on_port(&port, &own);
-    start_client(&client, &port, 1);
+    start_client(&client, &port);
     init_packet(&packet, 0, 1);
     assert_int_equal(port_post(&port, &packet), PORT_POST_QUEUED);
     port_set_concurrency(&port, 2);
@@ -464,19 +463,21 @@ static void stress_producer(void *arg)
 static void stress_consumer(void *arg)
 {
     LONGLONG guard = clock_monotonic() + 3 * LONG_WAIT;
-    struct port_packet *packets[3];
-    ULONG count, i, round = 0;
+    struct port_packet *packet;
+    ULONG round = 0;
     BOOL active = FALSE;
 
     while (atomic_load(&port_stress.total) < STRESS_PRODUCERS * STRESS_PACKETS &&
            !guard_passed(guard, &port_stress.failures))
     {
         if (active) stress_count_active(-1);
-        count = port_remove_batch(&port_stress.port, packets, 1 + round % 3, tiny_deadline(round));
-        if ((active = count != 0)) stress_count_active(1);
+        if ((active = !port_remove(&port_stress.port, &packet, tiny_deadline(round))))
+        {
+            stress_count_active(1);
+            atomic_fetch_add(&port_stress.received[packet->key], 1);
+            atomic_fetch_add(&port_stress.total, 1);
+        }
         round++;
-        for (i = 0; i < count; i++) atomic_fetch_add(&port_stress.received[packets[i]->key], 1);
-        atomic_fetch_add(&port_stress.total, count);
         if (round % 3 == 0) thread_yield();     /* holds its packets a while */
         if (round % 7 == 0)
         {
@@ -520,7 +521,7 @@ int main(void)
         cmocka_unit_test_teardown(test_port_fifo_priority, reset_thread_state),
         cmocka_unit_test_teardown(test_port_remove_timeout, reset_thread_state),
         cmocka_unit_test_teardown(test_port_cancel, reset_thread_state),
-        cmocka_unit_test_teardown(test_port_batch, reset_thread_state),
+        cmocka_unit_test_teardown(test_port_leave_releases_waiter, reset_thread_state),
         cmocka_unit_test_teardown(test_port_lifo_waiters, reset_thread_state),
         cmocka_unit_test_teardown(test_port_repost, reset_thread_state),
         cmocka_unit_test_teardown(test_port_repost_taken_by_spinner, reset_thread_state),

@@ -387,6 +387,18 @@ struct tp_object_ops
 {
     /* what the diagnostics call the type ("work", "timer", ...) */
     const char *kind;
+    /* TP_TAG_*: what layer 3 checks the application's pointers against */
+    ULONG tag;
+    /* memory from the pool's cache, for objects that one thread makes and
+     * a worker frees at a high rate (simple callbacks) */
+    BOOL pool_cache;
+    /* the callback that ran ends the application's use of the object: it
+     * counts as released, and its cleanup group holds no reference for it
+     * (simple callbacks) */
+    BOOL one_shot;
+    /* its timer queue entries are the pool's timers in the statistics (a
+     * wait's timeout is not) */
+    BOOL timer_statistics;
     /* runs one callback (the one a worker just started) */
     void (*execute)(struct tp_object *object, struct tp_instance *instance);
     /* locked: TRUE while the object still expects callbacks that are not
@@ -431,9 +443,8 @@ struct tp_object
     void (*freed)(void *context);
 };
 
-NTSTATUS object_create(struct tp_object **object, SIZE_T size, ULONG tag,
-                       const struct tp_object_ops *ops, void *callback, void *context,
-                       const TP_CALLBACK_ENVIRON *environment);
+NTSTATUS object_create(struct tp_object **object, SIZE_T size, const struct tp_object_ops *ops,
+                       void *callback, void *context, const TP_CALLBACK_ENVIRON *environment);
 /* The function the object's callback, a wrapper of layer 3, calls for the
  * application: what the diagnostics name instead of the wrapper. */
 void object_show_callback(struct tp_object *object, const void *function);

@@ -90,7 +90,7 @@ static void group_finish_member(struct tp_object *object, BOOL cancel_pending, v
                 trace_app_code_end(outer);
         }
         /* a simple callback's own reference is its pending callback's */
-        if (object->tag != TP_TAG_SIMPLE)
+        if (!object->ops->one_shot)
             object_release(object);
     }
     object_release(object);

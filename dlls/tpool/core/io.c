@@ -188,11 +188,12 @@ static void io_destroy(struct tp_object *object)
 static const struct tp_object_ops io_ops =
 {
     .kind = "io",
-    io_execute,
-    io_busy,
-    io_cancel_pending,
-    io_close,
-    io_destroy,
+    .tag = TP_TAG_IO,
+    .execute = io_execute,
+    .busy = io_busy,
+    .cancel_pending = io_cancel_pending,
+    .close = io_close,
+    .destroy = io_destroy,
 };
 
 /* ---- Completions ---------------------------------------------------------- */
@@ -299,7 +300,7 @@ static NTSTATUS io_alloc(struct tp_io **out, tp_io_callback callback, void *cont
     struct tp_io *io;
     NTSTATUS status;
 
-    if ((status = object_create(&object, sizeof(*io), TP_TAG_IO, &io_ops, (void *)callback,
+    if ((status = object_create(&object, sizeof(*io), &io_ops, (void *)callback,
                                 context, environment)))
         return status;
     io = io_from_object(object);

@@ -12,10 +12,10 @@
 
 #include "core.h"
 
-static void object_init(struct tp_object *object, ULONG tag, const struct tp_object_ops *ops,
-                 const struct tp_env *env, void *callback, void *context)
+static void object_init(struct tp_object *object, const struct tp_object_ops *ops,
+                        const struct tp_env *env, void *callback, void *context)
 {
-    object->tag = tag;
+    object->tag = ops->tag;
     object->ops = ops;
     atomic_init(&object->refs, 1);
     object->env = *env;
@@ -30,7 +30,7 @@ static void object_init(struct tp_object *object, ULONG tag, const struct tp_obj
 
 /* Allocates and initialises an object of `size` bytes (a type-specific
  * structure starting with struct tp_object). */
-NTSTATUS object_create(struct tp_object **out, SIZE_T size, ULONG tag, const struct tp_object_ops *ops,
+NTSTATUS object_create(struct tp_object **out, SIZE_T size, const struct tp_object_ops *ops,
                        void *callback, void *context, const TP_CALLBACK_ENVIRON *environment)
 {
     struct tp_object *object;
@@ -44,13 +44,13 @@ NTSTATUS object_create(struct tp_object **out, SIZE_T size, ULONG tag, const str
         env_release(&env);
         return status;
     }
-    object = tag == TP_TAG_SIMPLE ? mem_cache_alloc(&env.pool->simple_objects) : mem_alloc(size);
+    object = ops->pool_cache ? mem_cache_alloc(&env.pool->simple_objects) : mem_alloc(size);
     if (!object)
     {
         env_release(&env);
         return STATUS_NO_MEMORY;
     }
-    object_init(object, tag, ops, &env, callback, context);
+    object_init(object, ops, &env, callback, context);
     if (env.group)
         group_add(env.group, object);
     *out = object;
@@ -78,14 +78,12 @@ BOOL object_try_addref(struct tp_object *object)
     return FALSE;
 }
 
-/* Simple callbacks are allocated from their pool's cache, which outlives
- * them: the pool is released after the memory. */
+/* The pool's cache outlives the objects in it: the pool is released after
+ * the memory. */
 static void object_free_memory(struct tp_object *object)
 {
-    BOOL simple = object->tag == TP_TAG_SIMPLE;
-
     object->tag = TP_TAG_FREED;
-    if (simple)
+    if (object->ops->pool_cache)
         mem_cache_free(&object->env.pool->simple_objects, object);
     else
         mem_free(object);
@@ -372,7 +370,7 @@ static void object_callback_finished(struct tp_object *object, BOOL associated)
     if (associated)
         object->running--;
     object->executing--;
-    if (object->tag == TP_TAG_SIMPLE)
+    if (object->ops->one_shot)
         object->app_closed = TRUE;
     wake = object_signal_waiters(object);
     lock_release(&object->lock);

@@ -117,6 +117,8 @@ static void timer_close(struct tp_object *object)
 static const struct tp_object_ops timer_ops =
 {
     .kind = "timer",
+    .tag = TP_TAG_TIMER,
+    .timer_statistics = TRUE,
     .execute = timer_execute,
     .close = timer_close,
 };
@@ -127,7 +129,7 @@ NTSTATUS timer_create(struct tp_object **out, PTP_TIMER_CALLBACK callback, void 
     struct tp_timer *timer;
     NTSTATUS status;
 
-    if ((status = object_create(out, sizeof(*timer), TP_TAG_TIMER, &timer_ops, (void *)callback,
+    if ((status = object_create(out, sizeof(*timer), &timer_ops, (void *)callback,
                                 context, environment)))
         return status;
     timer = timer_from_object(*out);

@@ -99,7 +99,7 @@ BOOL timer_queue_insert(struct tp_pool *pool, struct timer_entry *entry, enum ti
     heap_insert(&queue->starts[clock], &entry->by_start, start);
     heap_insert(&queue->ends[clock], &entry->by_end, end);
     atomic_fetch_add_explicit(&queue->count, 1, memory_order_relaxed);
-    if (entry->object->tag == TP_TAG_TIMER)
+    if (entry->object->ops->timer_statistics)
         queue->timers++;
     nudge = timer_queue_needs_nudge(queue);
     lock_release(&queue->lock);
@@ -112,7 +112,7 @@ static void timer_queue_unlink(struct timer_queue *queue, struct timer_entry *en
     heap_remove(&queue->ends[entry->clock], &entry->by_end);
     entry->queued = FALSE;
     atomic_fetch_sub_explicit(&queue->count, 1, memory_order_relaxed);
-    if (entry->object->tag == TP_TAG_TIMER)
+    if (entry->object->ops->timer_statistics)
         queue->timers--;
 }
 
@@ -214,7 +214,7 @@ static unsigned int timer_clock_collect(struct timer_queue *queue, enum timer_cl
     while (count < max && (start = queue->starts[clock].root) && start->key <= now)
     {
         entry = CONTAINING_RECORD(start, struct timer_entry, by_start);
-        if (entry->object->tag == TP_TAG_TIMER)
+        if (entry->object->ops->timer_statistics)
             stats_timer_lateness(queue, now - start->key);
         timer_queue_unlink(queue, entry);
         object_addref(entry->object);

@@ -283,6 +283,7 @@ static void wait_destroy(struct tp_object *object)
 static const struct tp_object_ops wait_ops =
 {
     .kind = "wait",
+    .tag = TP_TAG_WAIT,
     .execute = wait_execute,
     .cancel_pending = wait_cancel_pending,
     .close = wait_close,
@@ -295,7 +296,7 @@ NTSTATUS wait_create(struct tp_object **out, PTP_WAIT_CALLBACK callback, void *c
     struct tp_wait *wait;
     NTSTATUS status;
 
-    if ((status = object_create(out, sizeof(*wait), TP_TAG_WAIT, &wait_ops, (void *)callback,
+    if ((status = object_create(out, sizeof(*wait), &wait_ops, (void *)callback,
                                 context, environment)))
         return status;
     wait = wait_from_object(*out);

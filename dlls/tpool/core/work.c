@@ -14,13 +14,26 @@ static void simple_execute(struct tp_object *object, struct tp_instance *instanc
     callback((PTP_CALLBACK_INSTANCE)instance, object->context);
 }
 
-static const struct tp_object_ops work_ops = { .kind = "work", .execute = work_execute };
-static const struct tp_object_ops simple_ops = { .kind = "simple", .execute = simple_execute };
+static const struct tp_object_ops work_ops =
+{
+    .kind = "work",
+    .tag = TP_TAG_WORK,
+    .execute = work_execute,
+};
+
+static const struct tp_object_ops simple_ops =
+{
+    .kind = "simple",
+    .tag = TP_TAG_SIMPLE,
+    .pool_cache = TRUE,
+    .one_shot = TRUE,
+    .execute = simple_execute,
+};
 
 NTSTATUS work_create(struct tp_object **work, PTP_WORK_CALLBACK callback, void *context,
                      const TP_CALLBACK_ENVIRON *environment)
 {
-    return object_create(work, sizeof(**work), TP_TAG_WORK, &work_ops, (void *)callback, context, environment);
+    return object_create(work, sizeof(**work), &work_ops, (void *)callback, context, environment);
 }
 
 /* A simple callback is an object submitted once and released at once: it
@@ -31,7 +44,7 @@ NTSTATUS simple_submit(PTP_SIMPLE_CALLBACK callback, void *context,
     struct tp_object *object;
     NTSTATUS status;
 
-    if ((status = object_create(&object, sizeof(*object), TP_TAG_SIMPLE, &simple_ops,
+    if ((status = object_create(&object, sizeof(*object), &simple_ops,
                                 (void *)callback, context, environment)))
         return status;
     object_show_callback(object, shown);

@@ -4,7 +4,7 @@
  * Waiting threads push a block kept in their thread state onto the port's
  * waiter stack and wait on its hand-off word.  Whoever makes a packet available
  * to a waiter (a poster, or a running thread that stops counting) pops the
- * most recent waiter, moves the packets into its block and counts it as
+ * most recent waiter, moves a packet into its block and counts it as
  * running, all under the port lock, then marks and wakes it after dropping
  * the lock.  A woken waiter therefore never finds its packet stolen, and
  * the concurrency limit is enforced at hand-off time.
@@ -66,7 +66,7 @@ enum waiter_state
 {
     WAITER_SPINNING,
     WAITER_SLEEPING,
-    WAITER_HANDED,      /* packets in the block; set once the hander is done with it */
+    WAITER_HANDED,      /* a packet in the block; set once the hander is done with it */
 };
 
 /* A sleeper waits on the low 32 bits of its hand-off word: they read
@@ -207,21 +207,19 @@ static struct port_packet *dequeue_packet(struct port *port)
     return NULL;
 }
 
-static ULONG take_packets(struct port *port, struct port_packet **packets, ULONG count, ULONG max)
+/* A packet is queued. */
+static struct port_packet *take_packet(struct port *port)
 {
-    ULONG first = count;
-
-    while (count < max && queued_packets(port)) packets[count++] = dequeue_packet(port);
-    atomic_fetch_add_explicit(&port->removed, count - first, memory_order_relaxed);
-    return count;
+    atomic_fetch_add_explicit(&port->removed, 1, memory_order_relaxed);
+    return dequeue_packet(port);
 }
 
-/* Moves queued packets into the block of a waiter taken from the offer
- * or the list; the caller has counted it as running if it counts. */
-static void hand_packets(struct port *port, struct port_waiter *waiter)
+/* Moves the first queued packet to a waiter taken from the offer or the
+ * list; the caller has counted it as running if it counts. */
+static void hand_packet(struct port *port, struct port_waiter *waiter)
 {
     count_waiters(port, -1);
-    waiter->count = take_packets(port, waiter->packets, 0, waiter->max);
+    waiter->packet = take_packet(port);
 }
 
 static BOOL have_waiters(struct port *port)
@@ -243,8 +241,8 @@ static struct port_waiter *claim_waiter(struct port *port)
     return waiter;
 }
 
-/* Hands queued packets to waiters while the limit allows; the waiters are
- * moved to `woken` for wake_waiters() once the lock is dropped. */
+/* Hands queued packets to waiters, one each, while the limit allows; the
+ * waiters are moved to `woken` for wake_waiters() once the lock is dropped. */
 static void release_waiters(struct port *port, struct list *woken)
 {
     struct port_waiter *waiter;
@@ -256,13 +254,13 @@ static void release_waiters(struct port *port, struct list *woken)
             unreserve_running(port);
             return;
         }
-        hand_packets(port, waiter);
+        hand_packet(port, waiter);
         if (!waiter->counts) unreserve_running(port);
         list_add_tail(woken, &waiter->entry);
     }
 }
 
-/* Marks a waiter handed its packets (WAITER_HANDED or a packet's address)
+/* Marks a waiter handed its packet (WAITER_HANDED or the packet's address)
  * and wakes it if it sleeps.  It may return as soon as it is marked; the
  * wake-up call that may follow only names the address, so it is at worst
  * a spurious wake of that thread's next wait. */
@@ -371,12 +369,12 @@ static enum port_post_result post_packet(struct port *port, struct port_packet *
     return result;
 }
 
-/* Under the port lock: takes the packets a poster left queued, as a
- * hander would; FALSE if the waiter was handed some meanwhile or none may
- * be taken. */
+/* Under the port lock: takes a packet a poster left queued, as a hander
+ * would; FALSE if the waiter was handed one meanwhile or none may be
+ * taken. */
 static BOOL waiter_claim(struct port *port, struct port_waiter *waiter)
 {
-    if (waiter->count || !queued_packets(port))
+    if (waiter->packet || !queued_packets(port))
         return FALSE;
     if (waiter->counts ? !reserve_running(port) : !below_limit(port))
         return FALSE;
@@ -385,7 +383,7 @@ static BOOL waiter_claim(struct port *port, struct port_waiter *waiter)
         if (waiter->counts) unreserve_running(port);
         return FALSE;
     }
-    hand_packets(port, waiter);
+    hand_packet(port, waiter);
     return TRUE;
 }
 
@@ -402,7 +400,7 @@ static BOOL waiter_yield(LONGLONG *end)
     return TRUE;
 }
 
-/* TRUE once the waiter has packets; FALSE when it must sleep until the
+/* TRUE once the waiter has a packet; FALSE when it must sleep until the
  * hander marks it. */
 static BOOL waiter_spin(struct port *port, struct port_waiter *waiter)
 {
@@ -463,7 +461,7 @@ static BOOL wait_until_handed(struct port *port, struct port_waiter *waiter, LON
         if (futex_wait(sleep_word(waiter), WAITER_SLEEPING, deadline) != STATUS_TIMEOUT) continue;
 
         lock_acquire(&port->lock);
-        if (!waiter->count && unlist_self(port, waiter))
+        if (!waiter->packet && unlist_self(port, waiter))
         {
             count_waiters(port, -1);
             lock_release(&port->lock);
@@ -477,25 +475,13 @@ static BOOL wait_until_handed(struct port *port, struct port_waiter *waiter, LON
     return TRUE;
 }
 
-static ULONG take_more(struct port *port, struct port_packet **packets, ULONG count, ULONG max)
-{
-    if (count >= max) return count;
-    lock_acquire(&port->lock);
-    count = take_packets(port, packets, count, max);
-    lock_release(&port->lock);
-    return count;
-}
-
-static ULONG remove_packets(struct port *port, struct port_packet **packets, ULONG max,
-                            LONGLONG deadline, BOOL last)
+static BOOL remove_packet(struct port *port, struct port_packet **packet, LONGLONG deadline, BOOL last)
 {
     struct thread_state *state = thread_state_current();
     struct port_waiter *waiter = &state->waiter;
     int counts = !state->blocked;
     uintptr_t handoff;
-    ULONG count;
 
-    if (!max) return 0;
     if (state->port && state->port != port) port_leave(state->port);
 
     lock_acquire(&port->lock);
@@ -503,22 +489,20 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
     state->port = NULL;
     if (queued_packets(port) && (counts ? reserve_running(port) : below_limit(port)))
     {
-        count = take_packets(port, packets, 0, max);
+        *packet = take_packet(port);
         lock_release(&port->lock);
         state->port = port;
-        return count;
+        return TRUE;
     }
     if (deadline >= 0 && deadline != TIMEOUT_INFINITE && clock_monotonic() >= deadline)
     {
         lock_release(&port->lock);
-        return 0;
+        return FALSE;
     }
     atomic_store(&waiter->handoff, WAITER_SPINNING);
     atomic_store_explicit(&waiter->left_reposts, 0, memory_order_relaxed);
     waiter->counts = counts;
-    waiter->max = max;
-    waiter->count = 0;
-    waiter->packets = packets;
+    waiter->packet = NULL;
     waiter->offered = FALSE;
     if (last)
         list_add_tail(&port->waiters, &waiter->entry);
@@ -533,30 +517,24 @@ static ULONG remove_packets(struct port *port, struct port_packet **packets, ULO
     lock_release(&port->lock);
 
     if (deadline < 0) deadline = clock_monotonic() - deadline;
-    if (!wait_until_handed(port, waiter, deadline)) return 0;
+    if (!wait_until_handed(port, waiter, deadline)) return FALSE;
     state->port = port;
-    /* WAITER_SPINNING if it took packets itself (waiter_claim) */
-    if ((handoff = waiter_handoff(waiter)) <= WAITER_HANDED)
-        return take_more(port, packets, waiter->count, max);
-    /* from a poster without the lock, who counted it (post_to_offered) */
-    packets[0] = (struct port_packet *)handoff;
-    return take_more(port, packets, 1, max);
-}
-
-ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG max,
-                        LONGLONG deadline)
-{
-    return remove_packets(port, packets, max, deadline, FALSE);
+    /* WAITER_SPINNING if it took a packet itself (waiter_claim); otherwise
+     * from a hander under the lock, or from a poster without it, who
+     * counted it (post_to_offered) */
+    handoff = waiter_handoff(waiter);
+    *packet = handoff <= WAITER_HANDED ? waiter->packet : (struct port_packet *)handoff;
+    return TRUE;
 }
 
 NTSTATUS port_remove(struct port *port, struct port_packet **packet, LONGLONG deadline)
 {
-    return remove_packets(port, packet, 1, deadline, FALSE) ? STATUS_SUCCESS : STATUS_TIMEOUT;
+    return remove_packet(port, packet, deadline, FALSE) ? STATUS_SUCCESS : STATUS_TIMEOUT;
 }
 
 NTSTATUS port_remove_last(struct port *port, struct port_packet **packet, LONGLONG deadline)
 {
-    return remove_packets(port, packet, 1, deadline, TRUE) ? STATUS_SUCCESS : STATUS_TIMEOUT;
+    return remove_packet(port, packet, deadline, TRUE) ? STATUS_SUCCESS : STATUS_TIMEOUT;
 }
 
 BOOL port_cancel(struct port *port, struct port_packet *packet)

@@ -243,10 +243,8 @@ struct port_waiter
     struct list entry;              /* in port->waiters, then in a wake list */
     atomic_uintptr_t handoff;       /* port.c's enum waiter_state, or a packet */
     atomic_int left_reposts;        /* port_repost() left it packets while it spins */
-    int counts;                     /* counts as running once handed packets */
-    ULONG max;
-    ULONG count;                    /* packets handed, under the port lock */
-    struct port_packet **packets;
+    int counts;                     /* counts as running once handed a packet */
+    struct port_packet *packet;     /* handed under the port lock, NULL until then */
     BOOL offered;                   /* in port->offer rather than in port->waiters */
     unsigned int fruitless_spins;   /* the waiter's last spins that ended in a sleep */
 };
@@ -357,9 +355,6 @@ NTSTATUS port_remove(struct port *port, struct port_packet **packet, LONGLONG de
 /* port_remove, waiting behind every other waiter: handed a packet only
  * when no other thread waits (for a thread with another duty). */
 NTSTATUS port_remove_last(struct port *port, struct port_packet **packet, LONGLONG deadline);
-/* Blocks until at least one packet can be taken, then returns up to max
- * packets (0 on timeout). */
-ULONG port_remove_batch(struct port *port, struct port_packet **packets, ULONG max, LONGLONG deadline);
 /* Takes a queued packet back; FALSE if it is not queued (already removed). */
 BOOL port_cancel(struct port *port, struct port_packet *packet);
 /* The calling thread stops counting as running on the port. */
