@@ -91,6 +91,7 @@ under_wine()
     wineserver -k >/dev/null 2>&1 || true
 }
 
+"$top/tools/check-layers.sh" || status=1
 run_suites native native
 for dir in "$build/win64" "$build/win32"; do
     "$top/tools/check-imports.sh" "$dir" || status=1

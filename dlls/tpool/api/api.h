@@ -58,7 +58,7 @@ void raise_wait_handle(const char *function, HANDLE handle, NTSTATUS status);
 
 static inline struct tp_pool *checked_pool(PTP_POOL pool, const char *function)
 {
-    if (!pool || ((struct tp_pool *)pool)->tag != TP_TAG_POOL)
+    if (!pool || pool_tag((struct tp_pool *)pool) != TP_TAG_POOL)
         raise_invalid_object(function, "PTP_POOL", pool);
     return (struct tp_pool *)pool;
 }

@@ -1,13 +1,14 @@
 /*
- * Layer 2: the pool core.
+ * Layer 2: the pool core, as layer 3 and the core's own files see it.
  *
  * Pools own a port (layer 1) that is both their run queue and where their
- * workers park.  Every object type (work, simple callback; timers, waits
- * and I/O later) shares one lifecycle, struct tp_object: submissions are
- * counted, not queued, and the object's one packet sits on the port while
- * callbacks are pending.  Only layer 1 is used from here.
+ * workers park.  Every object type (work, simple callback, timer, wait,
+ * I/O) shares one lifecycle, struct tp_object: submissions are counted,
+ * not queued, and the object's one packet sits on the port while
+ * callbacks are pending.  Only layer 1 is used from here.  What only the
+ * core's files share is in pool.h (pools, workers, the gate, the monitor,
+ * statistics) and timer_queue.h (a pool's timers).
  */
-
 #ifndef TPOOL_CORE_H
 #define TPOOL_CORE_H
 
@@ -64,6 +65,7 @@ struct tp_pool;
 struct tp_object;
 struct tp_worker;
 struct tp_group;
+struct expiry;
 
 /* A callback environment, validated and with the pool resolved. */
 struct tp_env
@@ -84,128 +86,7 @@ struct tp_env
 NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env);
 void env_release(struct tp_env *env);
 
-/* ---- Pairing heap ------------------------------------------------------ */
-
-struct heap_node
-{
-    struct heap_node *child;
-    struct heap_node *next;
-    struct heap_node *prev;
-    LONGLONG key;
-};
-
-struct heap
-{
-    struct heap_node *root;      /* the minimum */
-};
-
-void heap_insert(struct heap *heap, struct heap_node *node, LONGLONG key);
-void heap_remove(struct heap *heap, struct heap_node *node);
-
-/* ---- Timer queues ------------------------------------------------------ */
-
-/* Relative due times run on the monotonic clock, absolute ones on the
- * system clock (they follow wall-clock changes). */
-enum timer_clock
-{
-    TIMER_RELATIVE,
-    TIMER_ABSOLUTE,
-    TIMER_CLOCKS
-};
-
-/* An entry may expire anywhere in its window [start, end].  When the
- * earliest window end arrives, every entry whose window has opened
- * expires with it (coalescing). */
-struct expiry;
-
-struct timer_entry
-{
-    struct heap_node by_start;
-    struct heap_node by_end;
-    struct tp_object *object;    /* owner, referenced while expiring */
-    /* generation: the entry's when it was taken from the queue */
-    void (*expire)(struct timer_entry *entry, ULONG generation, struct expiry *expiry);
-    enum timer_clock clock;
-    BOOL queued;
-    ULONG generation;            /* the owner's setting when it was queued */
-};
-
-/* A pool's timers.  They need no thread of their own: one parked worker
- * at a time holds the timer duty and parks until the earliest deadline,
- * behind all other parked workers; when it is pulled into work, or an
- * earlier timer arrives, the nudge packet hands the duty to another. */
-struct timer_queue
-{
-    struct lock lock;
-    struct heap starts[TIMER_CLOCKS];
-    struct heap ends[TIMER_CLOCKS];
-    atomic_uint count;           /* changed under the lock, read without it */
-    unsigned int duty;           /* the holder's duty number, 0 when none */
-    unsigned int next_duty;
-    LONGLONG duty_deadline;      /* what the holder parks until */
-    BOOL nudge_queued;
-    struct port_packet nudge;
-    unsigned int timers;         /* entries of timer objects (statistics) */
-    ULONGLONG lateness[TPOOL_LATENESS_BUCKETS];  /* timer expiries by lateness */
-};
-
-/* A worker's expiry of its pool's due timers (timer_queue_expire()), handed
- * to each entry's expire.  The first callback queued meanwhile the worker
- * keeps and runs itself once done, so an expiry wakes no other thread for
- * it; a post that found no thread to take it asks for one only at the end
- * (a thread start takes milliseconds under Wine, and every timer due
- * meanwhile would wait: timers expired up to 8 ms late). */
-struct expiry
-{
-    struct tp_worker *worker;
-    struct port_packet *kept;    /* the callback the worker runs after */
-    BOOL wants_worker;           /* a post was queued with no thread to take it */
-};
-
-/* ---- Pools ---------------------------------------------------------- */
-
-struct tp_pool
-{
-    ULONG tag;
-    atomic_long refs;            /* the application's, plus one per object */
-    struct lock lock;            /* guards the counts and flags below */
-    struct port port;
-    BOOL is_default;
-    _Atomic(BOOL) shutdown;      /* atomic: read without the lock by the gate */
-    atomic_uint max_workers;     /* atomic: read without the lock by workers */
-    unsigned int min_workers;
-    atomic_uint num_workers;     /* counted by the policy, starting ones included */
-    atomic_uint num_starting;    /* atomic: read without the lock by the gate */
-    unsigned int num_threads;    /* threads still using the pool's memory */
-    SIZE_T stack_reserve;
-    SIZE_T stack_commit;
-    struct port_packet shutdown_packet;
-    struct timer_queue timers;
-    _Atomic(struct io_port *) io_port;  /* created with the first I/O object */
-    atomic_int persistent_started;  /* once_start()'s state for persistent */
-    struct persistent_worker *persistent;
-    struct list gate_entry;      /* in the starvation gate's list */
-    BOOL gate_watching;          /* the gate saw the queue non-empty last tick */
-    unsigned long gate_removed;  /* port->removed at the gate's last look */
-    unsigned int gate_stalled;   /* gate ticks without progress */
-    unsigned int gate_quiet;     /* gate ticks with nothing queued */
-    unsigned int gate_boost;     /* concurrency the gate added */
-    _Atomic(BOOL) gate_requested; /* asked the gate to start a worker */
-    /* Statistics (stats.c).  Callbacks started are counted by the workers;
-     * queued = submitted - started - dropped, in modular arithmetic. */
-    struct list stats_entry;     /* in the process's list of pools */
-    struct list workers;         /* the workers' counters, under lock */
-    ULONGLONG retired_started[PORT_PRIORITIES];  /* of the workers gone, under lock */
-    atomic_uint submitted[PORT_PRIORITIES];
-    atomic_uint dropped[PORT_PRIORITIES];
-    atomic_uint waits_armed;
-    struct mem_cache simple_objects;  /* the memory of simple callbacks */
-    /* The monitor's own: since when work has been queued with every worker
-     * busy (0: not so), and whether that was reported. */
-    LONGLONG monitor_starved_since;
-    BOOL monitor_starved_reported;
-    unsigned int monitor_reports;
-};
+/* ---- Pools (pool.c; the structure is pool.h's) ----------------------- */
 
 NTSTATUS pool_create(struct tp_pool **pool);
 NTSTATUS pool_default(struct tp_pool **pool);
@@ -219,78 +100,12 @@ NTSTATUS pool_set_min_workers(struct tp_pool *pool, DWORD min);
  * Windows); the default is thread_default_stack(). */
 void pool_set_stack(struct tp_pool *pool, SIZE_T reserve, SIZE_T commit);
 void pool_query_stack(struct tp_pool *pool, SIZE_T *reserve, SIZE_T *commit);
-/* Queues a packet and starts a worker if the port has none to take it. */
-void pool_post(struct tp_pool *pool, struct port_packet *packet);
-/* pool_post during an expiry: a worker is asked for at its end. */
-void pool_post_expiring(struct tp_pool *pool, struct port_packet *packet, struct expiry *expiry);
-/* pool_post by the worker that took the packet (port_repost). */
-void pool_repost(struct tp_pool *pool, struct port_packet *packet);
-/* Starts a worker if the policy allows: below the maximum, and fewer
- * running or starting than the port's concurrency.  STATUS_TOO_MANY_THREADS
- * when the policy refuses, otherwise the thread start's status. */
-NTSTATUS pool_grow(struct tp_pool *pool);
-/* Starts a worker if the pool has none. */
-void pool_prepare_worker(struct tp_pool *pool);
-/* pool_grow in two steps, for callers that decide under their own lock:
- * the reservation keeps the pool alive until the start. */
-BOOL pool_reserve_worker(struct tp_pool *pool);
-NTSTATUS pool_start_reserved(struct tp_pool *pool);
-/* What an expiry's posts needed (another worker, a poke of the gate), if
- * the queue still needs it. */
-void pool_expiry_done(struct tp_pool *pool, struct expiry *expiry);
-/* Called by an exiting worker thread; may free the pool. */
-void pool_worker_exited(struct tp_pool *pool, struct tp_worker *worker, BOOL pass_shutdown);
-/* Called by a worker whose wait timed out or after a callback: TRUE if it
- * may exit now (the policy count is already lowered). */
-BOOL pool_worker_may_retire(struct tp_pool *pool, BOOL idle);
+/* TP_TAG_POOL for a pool; what layer 3 checks an application's pointer by. */
+ULONG pool_tag(const struct tp_pool *pool);
+void pool_query_stats(struct tp_pool *pool, TPOOL_STATS *stats);
+void process_query_stats(TPOOL_PROCESS_STATS *stats);
 
-/* Timer queue operations.  insert returns TRUE when the caller must call
- * timer_nudge() once it holds no lock (the duty holder must wake up). */
-void timer_queue_init(struct timer_queue *queue);
-BOOL timer_queue_insert(struct tp_pool *pool, struct timer_entry *entry, enum timer_clock clock,
-                        LONGLONG start, LONGLONG end);
-BOOL timer_queue_remove(struct tp_pool *pool, struct timer_entry *entry);
-/* expiry: the one under way on this thread, or NULL. */
-void timer_nudge(struct tp_pool *pool, struct expiry *expiry);
-/* For workers: take the duty (returns its deadline, or TIMEOUT_INFINITE
- * and *duty = 0 when another worker holds it or no timer is queued),
- * give it back, expire what is due (TRUE if anything expired). */
-LONGLONG timer_duty_take(struct tp_pool *pool, unsigned int *duty);
-void timer_duty_release(struct tp_pool *pool, unsigned int duty, BOOL hand_over);
-BOOL timer_queue_expire(struct tp_pool *pool, struct expiry *expiry);
-void timer_nudge_received(struct tp_pool *pool);
-/* Turns a due time (NT encoding: 0 now, negative relative in 100 ns,
- * positive absolute system time) into a clock and a start. */
-enum timer_clock timer_due_time(LONGLONG due, LONGLONG *start);
-
-/* The persistent worker, started with the pool's first persistent object;
- * it lives as long as the pool and counts in num_threads. */
-NTSTATUS persistent_start(struct tp_pool *pool);
-void persistent_post(struct tp_pool *pool, struct port_packet *packet);
-void persistent_stop(struct tp_pool *pool);
-void persistent_free(struct tp_pool *pool);
-
-/* The starvation gate: raises the concurrency of pools whose queued work
- * makes no progress because their workers block where tpool cannot see,
- * and lowers it back once their queue stays empty. */
-void gate_register(struct tp_pool *pool);
-void gate_unregister(struct tp_pool *pool);
-/* Starts the gate's thread if it is not running yet (with each new pool). */
-void gate_prepare(void);
-
-/* ---- The monitor (monitor.c) ---------------------------------------------
- * One process-wide thread, started with the first pool unless both are
- * off: publishes the pools' counters for tools/tpool-top (TPOOL_PUBLISH,
- * on by default) and reports stuck callbacks and starved pools on stderr
- * (TPOOL_STUCK_MS, off by default). */
-void monitor_prepare(void);
-void gate_poke(void);
-/* Has the gate's thread start a worker for `pool` at once if its queue
- * still has no worker to take it, for callers that must not wait for a
- * thread start themselves. */
-void gate_request_worker(struct tp_pool *pool);
-
-/* ---- Workers and callback instances ------------------------------------ */
+/* ---- Callback instances ------------------------------------------------ */
 
 /* What to do once the callback has returned and is marked complete; one
  * of each kind, the first registration wins (as Wine). */
@@ -315,59 +130,6 @@ struct tp_instance
     struct instance_actions actions;
 };
 
-struct tp_worker
-{
-    struct tp_pool *pool;
-    struct tp_instance *instance;   /* callback being run, if any */
-    /* The callback running and its type's ops, for the monitor (written by
-     * the worker, relaxed; NULL between callbacks). */
-    _Atomic(const void *) running_callback;
-    _Atomic(const struct tp_object_ops *) running_ops;
-    DWORD thread_id;
-    /* The monitor's own, under the pool lock: the worker's started count
-     * when it first saw the current callback, and when. */
-    ULONGLONG monitor_started;
-    LONGLONG monitor_since;
-    BOOL monitor_reported;
-    struct list stats_entry;        /* in pool->workers */
-    atomic_ullong started[PORT_PRIORITIES];  /* written by the worker only */
-};
-
-NTSTATUS worker_start(struct tp_pool *pool);
-/* The calling thread's worker (a pool's, or a persistent worker), or NULL. */
-struct tp_worker *worker_current(void);
-void worker_set_current(struct tp_worker *worker);
-
-/* ---- Statistics (stats.c) ------------------------------------------------ */
-
-void stats_pool_register(struct tp_pool *pool);
-/* Calls `visit` for each pool alive, under the statistics lock (which the
- * pools' locks follow). */
-void stats_walk_pools(void (*visit)(struct tp_pool *pool, void *context), void *context);
-/* The pool is being freed: its callbacks join the process's total. */
-void stats_pool_unregister(struct tp_pool *pool);
-/* Under the pool lock: a worker's counters join or leave the pool's. */
-void stats_worker_attach(struct tp_pool *pool, struct tp_worker *worker);
-void stats_worker_detach(struct tp_pool *pool, struct tp_worker *worker);
-/* The priority a packet is queued with: the index of its counters. */
-static inline unsigned int stats_priority(const struct port_packet *packet)
-{
-    return packet->priority < PORT_PRIORITIES ? packet->priority : PORT_PRIORITIES - 1;
-}
-static inline void stats_count_started(struct tp_worker *worker, unsigned int priority)
-{
-    atomic_store_explicit(&worker->started[priority],
-                          atomic_load_explicit(&worker->started[priority], memory_order_relaxed) + 1,
-                          memory_order_relaxed);
-}
-static inline void stats_count(atomic_uint *counter, unsigned int count)
-{
-    atomic_fetch_add_explicit(counter, count, memory_order_relaxed);
-}
-/* Under the timer queue lock: an expiry `late` (100 ns units) after due. */
-void stats_timer_lateness(struct timer_queue *queue, LONGLONG late);
-void pool_query_stats(struct tp_pool *pool, TPOOL_STATS *stats);
-void process_query_stats(TPOOL_PROCESS_STATS *stats);
 /* The instance of the callback running on this thread, or NULL. */
 struct tp_instance *instance_current(void);
 /* STATUS_TOO_MANY_THREADS when no thread can be added for the pool's

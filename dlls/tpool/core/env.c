@@ -1,6 +1,6 @@
 /* Layer 2: reading callback environments (TP_CALLBACK_ENVIRON V1 and V3). */
 
-#include "core.h"
+#include "pool.h"
 
 NTSTATUS env_read(const TP_CALLBACK_ENVIRON *environment, struct tp_env *env)
 {

@@ -11,7 +11,7 @@
  * sleeps when no pool has queued work.
  */
 
-#include "core.h"
+#include "pool.h"
 
 #define GATE_TICK         (10 * (LONGLONG)TICKS_PER_MS)
 #define GATE_QUIET_TICKS  10

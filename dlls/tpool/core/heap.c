@@ -7,7 +7,7 @@
  * otherwise, and is NULL for the root.
  */
 
-#include "core.h"
+#include "timer_queue.h"
 
 static struct heap_node *heap_meld(struct heap_node *a, struct heap_node *b)
 {

@@ -1,6 +1,6 @@
 /* Layer 2: callback instances, the state of one running callback. */
 
-#include "core.h"
+#include "pool.h"
 
 struct tp_instance *instance_current(void)
 {

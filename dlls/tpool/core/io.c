@@ -29,7 +29,7 @@
  * and they are never closed.
  */
 
-#include "core.h"
+#include "pool.h"
 
 #define IO_QUEUE_INITIAL_SIZE 8  /* a power of two */
 

@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-#include "core.h"
+#include "pool.h"
 #include "tpoolshared.h"
 
 #define MONITOR_PUBLISH_MS 1000

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "core.h"
+#include "pool.h"
 
 static void object_init(struct tp_object *object, const struct tp_object_ops *ops,
                         const struct tp_env *env, void *callback, void *context)

@@ -7,7 +7,7 @@
  * It has its own port; a post wakes it only when it sleeps.
  */
 
-#include "core.h"
+#include "pool.h"
 
 struct persistent_worker
 {

@@ -8,7 +8,7 @@
  * tpool cannot see.  Threads are never created with a lock held.
  */
 
-#include "core.h"
+#include "pool.h"
 
 #define DEFAULT_MAX_WORKERS 500
 
@@ -18,6 +18,11 @@ static void pool_starved(struct port *port)
 {
     struct tp_pool *pool = CONTAINING_RECORD(port, struct tp_pool, port);
     pool_grow(pool);
+}
+
+ULONG pool_tag(const struct tp_pool *pool)
+{
+    return pool->tag;
 }
 
 NTSTATUS pool_create(struct tp_pool **out)

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "core.h"
+#include "pool.h"
 
 static struct lock stats_lock = LOCK_INIT(LOCK_STATISTICS);
 static struct list stats_pools = LIST_INIT(stats_pools);

@@ -12,7 +12,7 @@
  * may update it while another thread deletes it).
  */
 
-#include "core.h"
+#include "pool.h"
 
 struct tp_timer
 {

@@ -10,7 +10,7 @@
  * that then takes it from the port without another thread waking up.
  */
 
-#include "core.h"
+#include "pool.h"
 
 /* Absolute timers are rechecked at least this often: the wall clock may
  * have moved while the duty holder slept on the monotonic one. */

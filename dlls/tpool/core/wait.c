@@ -11,7 +11,7 @@
  * wait's callback re-arms it while another thread may unregister it).
  */
 
-#include "core.h"
+#include "pool.h"
 
 enum wait_state
 {

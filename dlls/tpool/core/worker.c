@@ -2,7 +2,7 @@
  * callback of each packet it removes; one parked worker at a time also
  * holds the timer duty (timer_queue.c). */
 
-#include "core.h"
+#include "pool.h"
 
 #define WORKER_IDLE_TIMEOUT (10000 * (LONGLONG)TICKS_PER_MS)
 
