@@ -2,7 +2,6 @@
 
 #include "test_util.h"
 
-
 struct wait_log
 {
     volatile LONG signaled;
@@ -12,11 +11,16 @@ struct wait_log
     PTP_WAIT last;
 };
 
-static void log_init(struct wait_log *log, LONG target)
+static void log_init_counts(struct wait_log *log, LONG target)
 {
     log->signaled = log->timeouts = 0;
     log->target = target;
     log->last = NULL;
+}
+
+static void log_init(struct wait_log *log, LONG target)
+{
+    log_init_counts(log, target);
     log->done = CreateEventA(NULL, TRUE, FALSE, NULL);
     assert_non_null(log->done);
 }
@@ -234,6 +238,53 @@ static void test_manual_reset_not_reset(void **state)
     CloseHandle(log.done);
 }
 
+/* As on Windows, a wait holds its object from the arming on: closing the
+ * handle leaves it armed on that object, never on a later object that gets
+ * the same handle value; here the timeout fires it.  In the DLL another
+ * handle of the object (a duplicate) still signals it. */
+static void test_handle_closed_after_arming(void **state)
+{
+    FILETIME timeout = relative_ms(50);
+    HANDLE event = CreateEventA(NULL, FALSE, FALSE, NULL), reuse;
+    struct wait_log log;
+    PTP_WAIT wait;
+
+    assert_non_null(event);
+    log_init(&log, 1);
+    wait = CreateThreadpoolWait(log_wait, &log, NULL);
+    assert_non_null(wait);
+    SetThreadpoolWait(wait, event, &timeout);
+    assert_true(CloseHandle(event));
+    reuse = CreateEventA(NULL, TRUE, TRUE, NULL);
+    assert_non_null(reuse);
+    assert_signaled(log.done);
+    assert_int_equal(log.timeouts, 1);
+    assert_int_equal(log.signaled, 0);
+    CloseHandle(reuse);
+
+#ifdef _WIN32
+    {
+        HANDLE other;
+
+        event = CreateEventA(NULL, FALSE, FALSE, NULL);
+        assert_non_null(event);
+        assert_true(DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), &other, 0, FALSE,
+                                    DUPLICATE_SAME_ACCESS));
+        ResetEvent(log.done);
+        log_init_counts(&log, 1);
+        SetThreadpoolWait(wait, event, NULL);
+        assert_true(CloseHandle(event));
+        assert_true(SetEvent(other));
+        assert_signaled(log.done);
+        assert_int_equal(log.signaled, 1);
+        assert_int_equal(WaitForSingleObject(other, 0), WAIT_TIMEOUT);  /* consumed */
+        CloseHandle(other);
+    }
+#endif
+    close_wait(wait);
+    CloseHandle(log.done);
+}
+
 #define MANY_WAITS 1200
 
 static void test_many_waits_mixed(void **state)
@@ -286,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_semaphore_one_release_one_callback),
         cmocka_unit_test(test_cancel_and_replace),
         cmocka_unit_test(test_manual_reset_not_reset),
+        cmocka_unit_test(test_handle_closed_after_arming),
         cmocka_unit_test(test_many_waits_mixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

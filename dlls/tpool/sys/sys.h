@@ -123,6 +123,7 @@ static inline void cpu_relax(void)
 #define LOCK_MEMORY_CACHE     47, "memory cache"
 #define LOCK_KEYED_EVENT      48, "keyed event bucket"
 #define LOCK_TRACE_OUTPUT     49, "trace output"
+#define LOCK_WAIT_CLOSING     50, "wait handles to close"
 
 struct lock
 {

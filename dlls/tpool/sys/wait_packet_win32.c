@@ -27,16 +27,26 @@
  *   sleeps on an address wait until the thread has rebuilt its array.  If
  *   the wait returned the packet's signal meanwhile, the signal is consumed
  *   and the packet is notified instead: the cancel fails.
- * - WAIT_FAILED means a handle went bad (closed by the application).  The
- *   thread then waits on each handle with a zero timeout: a valid handle
- *   that is signalled has its signal consumed by that wait, so its packet is
- *   notified; a packet whose handle fails is taken out of the array without
- *   being notified and stays armed until it is cancelled.
+ * - Associating duplicates the handle, as Windows references the object: a
+ *   wait stays armed on its object when the application closes the handle
+ *   (and never waits on a later object that reuses the value).  It is the
+ *   one round trip an association costs its caller.  Once the packet
+ *   fired or was cancelled, the waker closes the duplicate, so that
+ *   neither the wait thread nor a cancelling caller waits for that.
+ * - WAIT_FAILED means a handle went bad (the application closed tpool's
+ *   duplicate, a handle it never had).  The thread then waits on each
+ *   handle with a zero timeout: a valid handle that is signalled has its
+ *   signal consumed by that wait, so its packet is notified; a packet whose
+ *   handle fails is taken out of the array without being notified (nor its
+ *   handle closed: the value may name another object by now) and stays
+ *   armed until it is cancelled.
  *
  * Lock order: wait_threads_lock, then a thread's lock.  notify is called
  * without any lock held, on the wait thread, which is why it must not
  * cancel packets: the cancel could wait for its own thread.
  */
+
+#include <string.h>
 
 #include "sys.h"
 
@@ -76,7 +86,7 @@ struct wait_packet
     struct wait_thread *thread;     /* where its slot is reserved */
     wait_packet_notify notify;
     void *context;
-    HANDLE handle;
+    HANDLE handle;                  /* tpool's duplicate while armed */
     enum packet_state state;        /* under thread->lock */
     struct list entry;              /* in thread->queue while queued */
 };
@@ -87,6 +97,38 @@ static atomic_int waker_started;    /* once_start()'s state */
 static atomic_int waker_pending;    /* a thread was kicked since the waker's last look */
 
 /* ---- The waker ----------------------------------------------------------- */
+
+static struct lock closing_lock = LOCK_INIT(LOCK_WAIT_CLOSING);
+static HANDLE *closing;             /* duplicates for the waker to close */
+static unsigned int closing_count, closing_size;
+
+static BOOL closing_grow(void)
+{
+    unsigned int size = closing_size ? closing_size * 2 : 64;
+    HANDLE *grown = mem_alloc(size * sizeof(*grown));
+
+    if (!grown) return FALSE;
+    if (closing_count) memcpy(grown, closing, closing_count * sizeof(*grown));
+    mem_free(closing);
+    closing = grown;
+    closing_size = size;
+    return TRUE;
+}
+
+/* Closes the handles handed to the waker, a batch at a time. */
+static void waker_close_duplicates(void)
+{
+    HANDLE batch[64];
+    unsigned int count;
+
+    do
+    {
+        lock_acquire(&closing_lock);
+        for (count = 0; count < 64 && closing_count; count++) batch[count] = closing[--closing_count];
+        lock_release(&closing_lock);
+        while (count) CloseHandle(batch[--count]);
+    } while (count);
+}
 
 /* Sets the control event of every kicked thread, under wait_threads_lock
  * so that none retires meanwhile. */
@@ -115,6 +157,7 @@ static void waker_main(void *arg)
     {
         atomic_store(&waker_pending, 0);
         waker_kick_threads();
+        waker_close_duplicates();
         next = clock_monotonic() + WAKER_BATCH;
         futex_wait(&waker_pending, 0, TIMEOUT_INFINITE);
         clock_sleep_until(next);
@@ -132,10 +175,29 @@ static NTSTATUS waker_start(void)
     return once_start(&waker_started, waker_thread_start, NULL);
 }
 
+static void waker_wake(void)
+{
+    if (!atomic_exchange(&waker_pending, 1)) futex_wake_one(&waker_pending);
+}
+
 static void waker_kick(struct wait_thread *thread)
 {
     atomic_store(&thread->kicked, 1);
-    if (!atomic_exchange(&waker_pending, 1)) futex_wake_one(&waker_pending);
+    waker_wake();
+}
+
+/* Without the memory to hand it over, the caller closes it. */
+static void waker_close_later(HANDLE handle)
+{
+    BOOL handed;
+
+    lock_acquire(&closing_lock);
+    if ((handed = closing_count < closing_size || closing_grow())) closing[closing_count++] = handle;
+    lock_release(&closing_lock);
+    if (handed)
+        waker_wake();
+    else
+        CloseHandle(handle);
 }
 
 /* ---- The wait thread --------------------------------------------------- */
@@ -152,8 +214,9 @@ static BOOL wait_thread_request_look(struct wait_thread *thread)
 /* Builds the handle array for the next wait; returns its timeout. */
 static DWORD wait_thread_rebuild(struct wait_thread *thread)
 {
+    HANDLE dropped[WAIT_THREAD_SLOTS];
+    DWORD i, count = 0, drops = 0;
     struct wait_packet *packet;
-    DWORD i, count = 0;
     struct list *head;
     BOOL idle;
 
@@ -161,8 +224,13 @@ static DWORD wait_thread_rebuild(struct wait_thread *thread)
     for (i = 0; i < thread->count; i++)
     {
         if (!(packet = thread->packets[i])) continue;
-        if (packet->state == PACKET_CANCELLING) packet->state = PACKET_CANCELLED;
-        else thread->packets[count++] = packet;
+        if (packet->state != PACKET_CANCELLING)
+        {
+            thread->packets[count++] = packet;
+            continue;
+        }
+        packet->state = PACKET_CANCELLED;
+        dropped[drops++] = thread->handles[i];
     }
     while ((head = list_head(&thread->queue)))
     {
@@ -180,6 +248,7 @@ static DWORD wait_thread_rebuild(struct wait_thread *thread)
     if (thread->cancellers) futex_wake_all(&thread->rebuilds);
     idle = !atomic_load(&thread->reserved);
     lock_release(&thread->lock);
+    while (drops) waker_close_later(dropped[--drops]);
     return idle ? WAIT_THREAD_IDLE_MS : INFINITE;
 }
 
@@ -194,6 +263,7 @@ static void wait_thread_notify(struct wait_thread *thread, DWORD index, NTSTATUS
     thread->packets[index] = NULL;
     lock_release(&thread->lock);
     packet->notify(packet, packet->context, status);
+    waker_close_later(thread->handles[index]);
 }
 
 /* packets[index] has a handle that cannot be waited on. */
@@ -386,13 +456,18 @@ NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle, BOOLEA
     struct wait_thread *thread = packet->thread;
     BOOL signal;
 
+    HANDLE process = GetCurrentProcess(), duplicate;
+    DWORD error = GetLastError();
+
     if (already_signaled) *already_signaled = FALSE;
-    /* Anything else is checked by the wait itself: checking here would
-     * cost a server round trip. */
-    if (!handle) return STATUS_INVALID_HANDLE;
+    if (!handle || !DuplicateHandle(process, handle, process, &duplicate, 0, FALSE, DUPLICATE_SAME_ACCESS))
+    {
+        SetLastError(error);
+        return STATUS_INVALID_HANDLE;
+    }
 
     lock_acquire(&thread->lock);
-    packet->handle = handle;
+    packet->handle = duplicate;
     packet->state = PACKET_QUEUED;
     list_add_tail(&thread->queue, &packet->entry);
     signal = wait_thread_request_look(thread);
@@ -431,12 +506,14 @@ BOOL wait_packet_cancel(struct wait_packet *packet)
 {
     struct wait_thread *thread = packet->thread;
     BOOL cancelled = FALSE;
+    HANDLE close = NULL;
 
     lock_acquire(&thread->lock);
     switch (packet->state)
     {
     case PACKET_QUEUED:
         list_remove(&packet->entry);
+        close = packet->handle;
         /* fall through */
     case PACKET_ORPHANED:
         packet->state = PACKET_IDLE;
@@ -449,6 +526,7 @@ BOOL wait_packet_cancel(struct wait_packet *packet)
         break;
     }
     lock_release(&thread->lock);
+    if (close) waker_close_later(close);
     return cancelled;
 }
 
