@@ -20,8 +20,16 @@
  *
  * The core's locks, in the order a thread takes them (sys.h states the rule
  * and the checks; layer 3's locks come before these, layer 1's after).
- * Each field says which lock guards it; a field marked atomic is read
- * without one.
+ * Each field says what guards it, by these letters (as the Linux kernel's
+ * workqueue.c):
+ *   I  set when the structure is made (or the library loads), then only read
+ *   A  atomic: read, and written, without a lock
+ *   O  the object lock        G  the cleanup group lock
+ *   P  the pool lock          Q  the pool's timer queue lock
+ *   S  the statistics lock    T  the starvation gate's lock
+ *   W  its worker's thread only (others read it relaxed where marked A)
+ *   M  the monitor's thread only
+ *   X  the type's own rule, in its file
  *
  *   cleanup group   a group's member list
  *   wait set        a wait's arming: set, close and timeout (they may wait
@@ -68,6 +76,7 @@ struct tp_group;
 struct expiry;
 
 /* A callback environment, validated and with the pool resolved. */
+/* I: all of it. */
 struct tp_env
 {
     struct tp_pool *pool;
@@ -119,6 +128,8 @@ struct instance_actions
     HMODULE library;
 };
 
+/* W: all of it (the instance lives on its worker's stack; the application
+ * may use it only from its callback). */
 struct tp_instance
 {
     ULONG tag;                   /* TP_TAG_INSTANCE while the callback runs */
@@ -180,27 +191,28 @@ struct tp_object
     /* Written by the submitting thread and by workers around every
      * callback: together, so that a hand-off moves one line of the object
      * between processors rather than three. */
-    struct lock lock;            /* guards the fields below up to idle_seq */
-    ULONG pending;               /* submitted callbacks not started yet */
-    ULONG running;               /* started callbacks still associated */
-    ULONG executing;             /* started callbacks still running, associated or not */
-    BOOL packet_held;            /* packet on the port or in a worker's hands */
-    BOOL app_closed;             /* the application (or its cleanup group) released it */
-    ULONG waiters;
-    atomic_int idle_seq;         /* bumped when a callback completes, for waiters */
-    atomic_int sleepers;         /* waiters past their spin, asleep on idle_seq */
-    atomic_long refs;            /* the application's, the packet's, one per running callback */
-    /* Set when created, or rarely changed. */
-    ULONG tag;
-    const struct tp_object_ops *ops;
-    void *callback;
-    const void *shown_callback;  /* what diagnostics name: callback, or the function a wrapper calls */
-    void *context;
-    struct tp_env env;
-    struct port_packet packet;
-    struct list group_entry;     /* guarded by the group's lock */
-    BOOL group_member;
-    /* Called with the context once the object is freed: none of its
+    struct lock lock;
+    ULONG pending;               /* O: submitted callbacks not started yet */
+    ULONG running;               /* O: started callbacks still associated */
+    ULONG executing;             /* O: started callbacks still running, associated or not */
+    BOOL packet_held;            /* O: packet on the port or in a worker's hands */
+    BOOL app_closed;             /* O: the application (or its cleanup group) released it */
+    ULONG waiters;               /* O */
+    atomic_int idle_seq;         /* A: bumped when a callback completes, for waiters */
+    atomic_int sleepers;         /* A: waiters past their spin, asleep on idle_seq */
+    atomic_long refs;            /* A: the application's, the packet's, one per running callback */
+    ULONG tag;                   /* I, then TP_TAG_FREED by the last release */
+    const struct tp_object_ops *ops;  /* I */
+    void *callback;              /* I */
+    /* I, or set by layer 3 before the object is used: what diagnostics
+     * name (callback, or the function a wrapper calls) */
+    const void *shown_callback;
+    void *context;               /* I */
+    struct tp_env env;           /* I */
+    struct port_packet packet;   /* the port's while queued; O decides who queues it */
+    struct list group_entry;     /* G */
+    BOOL group_member;           /* G */
+    /* I: called with the context once the object is freed: none of its
      * callbacks runs or can run any more (the legacy API's deletes). */
     void (*freed)(void *context);
 };
@@ -245,10 +257,10 @@ void object_callback_done(struct tp_object *object);
  * member holds one on the group. */
 struct tp_group
 {
-    ULONG tag;
-    atomic_long refs;            /* the application's, one per member */
+    ULONG tag;                   /* I, then TP_TAG_FREED */
+    atomic_long refs;            /* A: the application's, one per member */
     struct lock lock;
-    struct list members;
+    struct list members;         /* G */
 };
 
 NTSTATUS group_create(struct tp_group **group);
@@ -316,11 +328,11 @@ struct tp_io_completion
     struct tp_io_status status;
 };
 
-/* Guarded by the object lock. */
+/* O: the fields after win32_callback. */
 struct tp_io
 {
     struct tp_object object;
-    void *win32_callback;        /* free for layer 3 (kernelbase keeps it there too) */
+    void *win32_callback;        /* I: free for layer 3 (kernelbase keeps it there too) */
     HANDLE handle;               /* the bound handle; natively NULL once unbound */
     ULONG started;               /* operations started and not completed */
     ULONG skipped;               /* started ones a cancelling wait gave up */

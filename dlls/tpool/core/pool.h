@@ -12,44 +12,46 @@
 
 /* ---- Pools (pool.c) ------------------------------------------------------ */
 
+/* The letters are core.h's.  A field marked P and A is changed under the
+ * pool lock and read without it. */
 struct tp_pool
 {
-    ULONG tag;
-    atomic_long refs;            /* the application's, plus one per object */
-    struct lock lock;            /* guards the counts and flags below */
-    struct port port;
-    BOOL is_default;
-    _Atomic(BOOL) shutdown;      /* atomic: read without the lock by the gate */
-    atomic_uint max_workers;     /* atomic: read without the lock by workers */
-    unsigned int min_workers;
-    atomic_uint num_workers;     /* counted by the policy, starting ones included */
-    atomic_uint num_starting;    /* atomic: read without the lock by the gate */
-    unsigned int num_threads;    /* threads still using the pool's memory */
-    SIZE_T stack_reserve;
-    SIZE_T stack_commit;
-    struct port_packet shutdown_packet;
-    struct timer_queue timers;
-    _Atomic(struct io_port *) io_port;  /* created with the first I/O object */
-    atomic_int persistent_started;  /* once_start()'s state for persistent */
-    struct persistent_worker *persistent;
-    struct list gate_entry;      /* in the starvation gate's list */
-    BOOL gate_watching;          /* the gate saw the queue non-empty last tick */
-    unsigned long gate_removed;  /* port->removed at the gate's last look */
-    unsigned int gate_stalled;   /* gate ticks without progress */
-    unsigned int gate_quiet;     /* gate ticks with nothing queued */
-    unsigned int gate_boost;     /* concurrency the gate added */
-    _Atomic(BOOL) gate_requested; /* asked the gate to start a worker */
+    ULONG tag;                   /* I, then TP_TAG_FREED */
+    atomic_long refs;            /* A: the application's, plus one per object */
+    struct lock lock;
+    struct port port;            /* its own lock (sys.h) */
+    BOOL is_default;             /* I */
+    _Atomic(BOOL) shutdown;      /* P, A: read by the gate and the workers */
+    atomic_uint max_workers;     /* P, A: read by the workers */
+    unsigned int min_workers;    /* P */
+    atomic_uint num_workers;     /* P, A: counted by the policy, starting ones included */
+    atomic_uint num_starting;    /* P, A: read by the gate */
+    unsigned int num_threads;    /* P: threads still using the pool's memory */
+    SIZE_T stack_reserve;        /* P */
+    SIZE_T stack_commit;         /* P */
+    struct port_packet shutdown_packet;  /* I */
+    struct timer_queue timers;   /* Q */
+    _Atomic(struct io_port *) io_port;  /* A: created with the first I/O object */
+    atomic_int persistent_started;  /* A: once_start()'s state for persistent */
+    struct persistent_worker *persistent;  /* set before persistent_started says so */
+    struct list gate_entry;      /* T: in the starvation gate's list */
+    BOOL gate_watching;          /* T: the gate saw the queue non-empty last tick */
+    unsigned long gate_removed;  /* T: port->removed at the gate's last look */
+    unsigned int gate_stalled;   /* T: gate ticks without progress */
+    unsigned int gate_quiet;     /* T: gate ticks with nothing queued */
+    unsigned int gate_boost;     /* T: concurrency the gate added */
+    _Atomic(BOOL) gate_requested; /* A: asked the gate to start a worker */
     /* Statistics (stats.c).  Callbacks started are counted by the workers;
      * queued = submitted - started - dropped, in modular arithmetic. */
-    struct list stats_entry;     /* in the process's list of pools */
-    struct list workers;         /* the workers' counters, under lock */
-    ULONGLONG retired_started[PORT_PRIORITIES];  /* of the workers gone, under lock */
-    atomic_uint submitted[PORT_PRIORITIES];
-    atomic_uint dropped[PORT_PRIORITIES];
-    atomic_uint waits_armed;
-    struct mem_cache simple_objects;  /* the memory of simple callbacks */
-    /* The monitor's own: since when work has been queued with every worker
-     * busy (0: not so), and whether that was reported. */
+    struct list stats_entry;     /* S: in the process's list of pools */
+    struct list workers;         /* P: the workers' counters */
+    ULONGLONG retired_started[PORT_PRIORITIES];  /* P: of the workers gone */
+    atomic_uint submitted[PORT_PRIORITIES];      /* A */
+    atomic_uint dropped[PORT_PRIORITIES];        /* A */
+    atomic_uint waits_armed;     /* A */
+    struct mem_cache simple_objects;  /* its own lock: the memory of simple callbacks */
+    /* M: since when work has been queued with every worker busy (0: not
+     * so), whether that was reported, and the reports made. */
     LONGLONG monitor_starved_since;
     BOOL monitor_starved_reported;
     unsigned int monitor_reports;
@@ -112,20 +114,20 @@ void monitor_prepare(void);
 
 struct tp_worker
 {
-    struct tp_pool *pool;
-    struct tp_instance *instance;   /* callback being run, if any */
-    /* The callback running and its type's ops, for the monitor (written by
-     * the worker, relaxed; NULL between callbacks). */
+    struct tp_pool *pool;           /* I */
+    struct tp_instance *instance;   /* W: callback being run, if any */
+    /* W, A: the callback running and its type's ops, for the monitor
+     * (relaxed; NULL between callbacks). */
     _Atomic(const void *) running_callback;
     _Atomic(const struct tp_object_ops *) running_ops;
-    DWORD thread_id;
-    /* The monitor's own, under the pool lock: the worker's started count
-     * when it first saw the current callback, and when. */
+    DWORD thread_id;                /* I */
+    /* M, under the pool lock: the worker's started count when the monitor
+     * first saw the current callback, and when. */
     ULONGLONG monitor_started;
     LONGLONG monitor_since;
     BOOL monitor_reported;
-    struct list stats_entry;        /* in pool->workers */
-    atomic_ullong started[PORT_PRIORITIES];  /* written by the worker only */
+    struct list stats_entry;        /* P: in pool->workers */
+    atomic_ullong started[PORT_PRIORITIES];  /* W, A: read by the statistics */
 };
 
 NTSTATUS worker_start(struct tp_pool *pool);

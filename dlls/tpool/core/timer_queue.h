@@ -40,16 +40,17 @@ enum timer_clock
 /* An entry may expire anywhere in its window [start, end].  When the
  * earliest window end arrives, every entry whose window has opened
  * expires with it (coalescing). */
+/* The letters are core.h's. */
 struct timer_entry
 {
-    struct heap_node by_start;
-    struct heap_node by_end;
-    struct tp_object *object;    /* owner, referenced while expiring */
-    /* generation: the entry's when it was taken from the queue */
+    struct heap_node by_start;   /* Q */
+    struct heap_node by_end;     /* Q */
+    struct tp_object *object;    /* I: owner, referenced while expiring */
+    /* I; generation: the entry's when it was taken from the queue */
     void (*expire)(struct timer_entry *entry, ULONG generation, struct expiry *expiry);
-    enum timer_clock clock;
-    BOOL queued;
-    ULONG generation;            /* the owner's setting when it was queued */
+    enum timer_clock clock;      /* Q, and O while not queued */
+    BOOL queued;                 /* Q */
+    ULONG generation;            /* O, read under Q: the owner's setting when it was queued */
 };
 
 /* A pool's timers.  They need no thread of their own: one parked worker
@@ -59,16 +60,16 @@ struct timer_entry
 struct timer_queue
 {
     struct lock lock;
-    struct heap starts[TIMER_CLOCKS];
-    struct heap ends[TIMER_CLOCKS];
-    atomic_uint count;           /* changed under the lock, read without it */
-    unsigned int duty;           /* the holder's duty number, 0 when none */
-    unsigned int next_duty;
-    LONGLONG duty_deadline;      /* what the holder parks until */
-    BOOL nudge_queued;
-    struct port_packet nudge;
-    unsigned int timers;         /* entries of timer objects (statistics) */
-    ULONGLONG lateness[TPOOL_LATENESS_BUCKETS];  /* timer expiries by lateness */
+    struct heap starts[TIMER_CLOCKS];  /* Q */
+    struct heap ends[TIMER_CLOCKS];    /* Q */
+    atomic_uint count;           /* Q, A: read without the lock */
+    unsigned int duty;           /* Q: the holder's duty number, 0 when none */
+    unsigned int next_duty;      /* Q */
+    LONGLONG duty_deadline;      /* Q: what the holder parks until */
+    BOOL nudge_queued;           /* Q */
+    struct port_packet nudge;    /* I */
+    unsigned int timers;         /* Q: entries of timer objects (statistics) */
+    ULONGLONG lateness[TPOOL_LATENESS_BUCKETS];  /* Q: timer expiries by lateness */
 };
 
 /* A worker's expiry of its pool's due timers (timer_queue_expire()), handed
@@ -77,6 +78,7 @@ struct timer_queue
  * it; a post that found no thread to take it asks for one only at the end
  * (a thread start takes milliseconds under Wine, and every timer due
  * meanwhile would wait: timers expired up to 8 ms late). */
+/* W: all of it (it lives on the expiring worker's stack). */
 struct expiry
 {
     struct tp_worker *worker;
