@@ -64,14 +64,6 @@ static void NTAPI rtl_completion_routine(DWORD error, DWORD bytes, PVOID overlap
 {
 }
 
-static HANDLE event_create(void)
-{
-    HANDLE event = CreateEventA(NULL, TRUE, FALSE, NULL);
-
-    assert_non_null(event);
-    return event;
-}
-
 /* A handle an I/O object accepts: in the DLL an overlapped file; natively
  * any handle (tpool_complete_io reports its operations). */
 static HANDLE io_handle(BOOL overlapped)
@@ -87,7 +79,7 @@ static HANDLE io_handle(BOOL overlapped)
     assert_true(file != INVALID_HANDLE_VALUE);
     return file;
 #else
-    return event_create();
+    return test_event(TRUE, FALSE);
 #endif
 }
 
@@ -104,7 +96,7 @@ static void assert_io_handle_unbound(HANDLE handle)
 
 static void test_null_out_pointers(void **state)
 {
-    HANDLE event = event_create(), handle = io_handle(TRUE);
+    HANDLE event = test_event(TRUE, FALSE), handle = io_handle(TRUE);
 
     assert_status(TpAllocPool(NULL, NULL), STATUS_INVALID_PARAMETER);
     assert_status(TpAllocCleanupGroup(NULL), STATUS_INVALID_PARAMETER);
@@ -128,7 +120,7 @@ static void test_null_out_pointers(void **state)
 
 static void test_null_callbacks(void **state)
 {
-    HANDLE event = event_create(), handle = io_handle(TRUE), legacy;
+    HANDLE event = test_event(TRUE, FALSE), handle = io_handle(TRUE), legacy;
     PTP_WORK work;
     PTP_TIMER timer;
     PTP_WAIT wait;
@@ -395,7 +387,7 @@ static void CALLBACK rendezvous_callback(PTP_CALLBACK_INSTANCE instance, void *c
  * met the others inside. */
 static LONG rendezvous_in(PTP_POOL pool, LONG count)
 {
-    struct rendezvous rendezvous = { 0, event_create(), count, 0 };
+    struct rendezvous rendezvous = { 0, test_event(TRUE, FALSE), count, 0 };
     TP_CALLBACK_ENVIRON environment;
     PTP_WORK work;
     LONG i;
@@ -453,7 +445,7 @@ static void test_pool_stack_information(void **state)
 
 static void test_wait_reserved(void **state)
 {
-    HANDLE event = event_create(), called = event_create();
+    HANDLE event = test_event(TRUE, FALSE), called = test_event(TRUE, FALSE);
     PTP_WAIT wait = CreateThreadpoolWait(wait_callback, called, NULL);
 
     assert_non_null(wait);
@@ -514,7 +506,7 @@ static void test_io_handles(void **state)
 
 #ifdef _WIN32
     /* not a file; a file opened without FILE_FLAG_OVERLAPPED */
-    handle = event_create();
+    handle = test_event(TRUE, FALSE);
     assert_fails(CreateThreadpoolIo(handle, io_callback, NULL, NULL), ERROR_INVALID_HANDLE);
     CloseHandle(handle);
     handle = io_handle(FALSE);
@@ -607,7 +599,7 @@ static void CALLBACK set_event_callback(void *event, BOOLEAN fired)
 
 static void test_legacy_unknown_flags(void **state)
 {
-    HANDLE called = event_create(), signal = event_create(), handle;
+    HANDLE called = test_event(TRUE, FALSE), signal = test_event(TRUE, FALSE), handle;
 
     assert_true(QueueUserWorkItem(set_event_routine, called, WT_UNKNOWN));
     assert_signaled(called);
@@ -669,7 +661,7 @@ static void CALLBACK instance_callback(PTP_CALLBACK_INSTANCE instance, void *con
 
 static void test_instance_inputs(void **state)
 {
-    struct instance_test test = { NULL, event_create(), TRUE, 0 };
+    struct instance_test test = { NULL, test_event(TRUE, FALSE), TRUE, 0 };
     PTP_WORK work = CreateThreadpoolWork(instance_callback, &test, NULL);
 
     assert_non_null(work);

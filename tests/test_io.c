@@ -342,19 +342,6 @@ static void test_bad_handles(void **state)
 
 #ifdef _WIN32
 
-static HANDLE temp_file_open(DWORD flags)
-{
-    char dir[MAX_PATH], path[MAX_PATH];
-    HANDLE file;
-
-    assert_true(GetTempPathA(sizeof(dir), dir) != 0);
-    assert_true(GetTempFileNameA(dir, "tpl", 0, path) != 0);
-    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
-                       flags | FILE_FLAG_DELETE_ON_CLOSE, NULL);
-    assert_true(file != INVALID_HANDLE_VALUE);
-    return file;
-}
-
 static struct fixture *file_fixture_open(void)
 {
     struct fixture *fixture = malloc(sizeof(*fixture));

@@ -90,8 +90,8 @@ static void test_work_items_persistent(void **state)
     int i;
 
     memset(&check, 0, sizeof(check));
-    check.done = event_create(TRUE);
-    check.apc_ran = event_create(TRUE);
+    check.done = test_event(TRUE, FALSE);
+    check.apc_ran = test_event(TRUE, FALSE);
     for (i = 0; i < 4; i++)
         assert_true(QueueUserWorkItem(persistent_work, &check, WT_EXECUTEINPERSISTENTTHREAD));
     assert_signaled(check.done);
@@ -131,7 +131,7 @@ static void test_long_functions_all_start(void **state)
     int i;
 
     memset(&run, 0, sizeof(run));
-    run.all_started = event_create(TRUE);
+    run.all_started = test_event(TRUE, FALSE);
     tally_init(&run.finished, LONG_FUNCTIONS);
     for (i = 0; i < LONG_FUNCTIONS; i++)
         assert_true(QueueUserWorkItem(long_function, &run, WT_EXECUTELONGFUNCTION));
@@ -224,7 +224,7 @@ static void WINAPI other_completion(DWORD error, DWORD bytes, OVERLAPPED *overla
 static void io_record_reset(void)
 {
     if (!io_record.called)
-        io_record.called = event_create(FALSE);
+        io_record.called = test_event(FALSE, FALSE);
     io_record.count = 0;
     io_record.error = 0xdeadbeef;
     io_record.bytes = 0;
@@ -245,19 +245,6 @@ static void assert_bind_fails(HANDLE handle, LPOVERLAPPED_COMPLETION_ROUTINE rou
 }
 
 #ifdef _WIN32
-
-static HANDLE temp_file_open(DWORD flags)
-{
-    char dir[MAX_PATH], path[MAX_PATH];
-    HANDLE file;
-
-    assert_true(GetTempPathA(sizeof(dir), dir) != 0);
-    assert_true(GetTempFileNameA(dir, "tpl", 0, path) != 0);
-    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
-                       flags | FILE_FLAG_DELETE_ON_CLOSE, NULL);
-    assert_true(file != INVALID_HANDLE_VALUE);
-    return file;
-}
 
 /* Writes 4 bytes; the completion goes to the bound routine. */
 static void complete_operation(HANDLE file, OVERLAPPED *ovl)
@@ -292,7 +279,7 @@ static void complete_operation(HANDLE file, OVERLAPPED *ovl)
 
 static HANDLE bindable_handle(void)
 {
-    return event_create(FALSE);
+    return test_event(FALSE, FALSE);
 }
 
 #endif

@@ -9,13 +9,6 @@
 /* NTSTATUS results; the STATUS_ codes are DWORDs in winnt.h. */
 #define assert_status(expr, status) assert_int_equal((ULONG)(expr), (ULONG)(status))
 
-static inline HANDLE event_create(BOOL manual)
-{
-    HANDLE event = CreateEventA(NULL, manual, FALSE, NULL);
-    assert_non_null(event);
-    return event;
-}
-
 /* Counts callbacks and sets `done` at the target. */
 struct tally
 {
@@ -32,7 +25,7 @@ static inline void tally_init(struct tally *tally, LONG target)
 {
     memset(tally, 0, sizeof(*tally));
     tally->target = target;
-    tally->done = event_create(TRUE);
+    tally->done = test_event(TRUE, FALSE);
 }
 
 static inline void tally_hit(struct tally *tally, BOOLEAN fired)
@@ -54,7 +47,7 @@ static inline void CALLBACK tally_callback(void *context, BOOLEAN fired)
 }
 
 /* A callback that stays inside until released, to have one outstanding. */
-struct blocker
+struct legacy_blocker
 {
     HANDLE entered;
     HANDLE release;
@@ -65,15 +58,15 @@ struct blocker
     HANDLE wait;
 };
 
-static inline void blocker_init(struct blocker *blocker)
+static inline void legacy_blocker_init(struct legacy_blocker *blocker)
 {
     memset(blocker, 0, sizeof(*blocker));
-    blocker->entered = event_create(TRUE);
-    blocker->release = event_create(TRUE);
-    blocker->left = event_create(TRUE);
+    blocker->entered = test_event(TRUE, FALSE);
+    blocker->release = test_event(TRUE, FALSE);
+    blocker->left = test_event(TRUE, FALSE);
 }
 
-static inline void blocker_free(struct blocker *blocker)
+static inline void legacy_blocker_free(struct legacy_blocker *blocker)
 {
     CloseHandle(blocker->entered);
     CloseHandle(blocker->release);
@@ -82,7 +75,7 @@ static inline void blocker_free(struct blocker *blocker)
 
 static inline void CALLBACK blocker_callback(void *context, BOOLEAN fired)
 {
-    struct blocker *blocker = context;
+    struct legacy_blocker *blocker = context;
 
     SetEvent(blocker->entered);
     WaitForSingleObject(blocker->release, TEST_TIMEOUT);
@@ -93,7 +86,7 @@ static inline void CALLBACK blocker_callback(void *context, BOOLEAN fired)
 static inline DWORD WINAPI release_later(void *context)
 {
     Sleep(50);
-    SetEvent(((struct blocker *)context)->release);
+    SetEvent(((struct legacy_blocker *)context)->release);
     return 0;
 }
 

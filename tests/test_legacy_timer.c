@@ -32,8 +32,8 @@ static void counter_init(struct counter *counter, LONG target)
 {
     memset(counter, 0, sizeof(*counter));
     counter->target = target;
-    counter->done = event_create(TRUE);
-    counter->acted = event_create(TRUE);
+    counter->done = test_event(TRUE, FALSE);
+    counter->acted = test_event(TRUE, FALSE);
     counter->result = -1;
 }
 
@@ -89,7 +89,7 @@ static HANDLE timer_create_checked(HANDLE queue, WAITORTIMERCALLBACK callback, v
     return timer;
 }
 
-static HANDLE blocked_timer(HANDLE queue, struct blocker *blocker)
+static HANDLE blocked_timer(HANDLE queue, struct legacy_blocker *blocker)
 {
     HANDLE timer = timer_create_checked(queue, blocker_callback, blocker, 0, 0, 0);
 
@@ -107,7 +107,7 @@ static void assert_pending(BOOL ret)
 
 static void test_delete_queues(void **state)
 {
-    HANDLE event = event_create(TRUE), queue;
+    HANDLE event = test_event(TRUE, FALSE), queue;
 
     SetLastError(0xdeadbeef);
     assert_true(DeleteTimerQueueEx(queue_create(), NULL));
@@ -177,26 +177,26 @@ static void test_one_shot_and_periodic(void **state)
 static void test_delete_timer_blocking(void **state)
 {
     HANDLE queue = queue_create(), timer;
-    struct blocker blocker;
+    struct legacy_blocker blocker;
     test_thread thread;
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     timer = blocked_timer(queue, &blocker);
     thread = test_thread_start(release_later, &blocker);
     assert_true(DeleteTimerQueueTimer(queue, timer, INVALID_HANDLE_VALUE));
     assert_int_equal(blocker.finished, 1);
     test_thread_join(thread);
     assert_true(DeleteTimerQueueEx(queue, NULL));
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
 }
 
 static void test_delete_timer_with_event(void **state)
 {
-    HANDLE queue = queue_create(), completion = event_create(TRUE), timer;
-    struct blocker blocker;
+    HANDLE queue = queue_create(), completion = test_event(TRUE, FALSE), timer;
+    struct legacy_blocker blocker;
     struct counter counter;
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     timer = blocked_timer(queue, &blocker);
     SetLastError(0xdeadbeef);
     assert_pending(DeleteTimerQueueTimer(queue, timer, completion));
@@ -217,7 +217,7 @@ static void test_delete_timer_with_event(void **state)
         assert_int_equal(GetLastError(), ERROR_IO_PENDING);
     assert_signaled(completion);
     assert_true(DeleteTimerQueueEx(queue, INVALID_HANDLE_VALUE));
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
     CloseHandle(completion);
     counter_free(&counter);
 }
@@ -225,9 +225,9 @@ static void test_delete_timer_with_event(void **state)
 static void test_delete_timer_without_event(void **state)
 {
     HANDLE queue = queue_create(), timer;
-    struct blocker blocker;
+    struct legacy_blocker blocker;
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     timer = blocked_timer(queue, &blocker);
     SetLastError(0xdeadbeef);
     assert_pending(DeleteTimerQueueTimer(queue, timer, NULL));
@@ -237,7 +237,7 @@ static void test_delete_timer_without_event(void **state)
     assert_false(DeleteTimerQueueTimer(queue, NULL, NULL));
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
     assert_true(DeleteTimerQueueEx(queue, INVALID_HANDLE_VALUE));
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
 }
 
 /* ---- From the timer's own callback ------------------------------------------ */
@@ -388,11 +388,11 @@ static void test_default_queue(void **state)
 static void test_delete_queue_blocking(void **state)
 {
     HANDLE queue = queue_create();
-    struct blocker blocker;
+    struct legacy_blocker blocker;
     struct counter counter;
     test_thread thread;
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     counter_init(&counter, 3);
     blocked_timer(queue, &blocker);
     timer_create_checked(queue, count_timer, &counter, 0, 5, 0);
@@ -402,16 +402,16 @@ static void test_delete_queue_blocking(void **state)
     assert_int_equal(blocker.finished, 1);
     assert_stopped(&counter);
     test_thread_join(thread);
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
     counter_free(&counter);
 }
 
 static void test_delete_queue_with_event(void **state)
 {
-    HANDLE queue = queue_create(), completion = event_create(TRUE);
-    struct blocker blocker;
+    HANDLE queue = queue_create(), completion = test_event(TRUE, FALSE);
+    struct legacy_blocker blocker;
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     blocked_timer(queue, &blocker);
     SetLastError(0xdeadbeef);
     assert_pending(DeleteTimerQueueEx(queue, completion));
@@ -421,15 +421,15 @@ static void test_delete_queue_with_event(void **state)
     assert_int_equal(blocker.finished, 1);
 
     /* DeleteTimerQueue: no event, ERROR_IO_PENDING as well */
-    blocker_free(&blocker);
-    blocker_init(&blocker);
+    legacy_blocker_free(&blocker);
+    legacy_blocker_init(&blocker);
     queue = queue_create();
     blocked_timer(queue, &blocker);
     SetLastError(0xdeadbeef);
     assert_pending(DeleteTimerQueue(queue));
     SetEvent(blocker.release);
     assert_signaled(blocker.left);
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
     CloseHandle(completion);
 }
 
@@ -536,12 +536,12 @@ static void test_set_and_cancel(void **state)
 
 static void test_rtl_timers(void **state)
 {
-    HANDLE queue, timer, completion = event_create(TRUE);
-    struct blocker blocker;
+    HANDLE queue, timer, completion = test_event(TRUE, FALSE);
+    struct legacy_blocker blocker;
     struct counter counter;
 
     counter_init(&counter, 1);
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     assert_status(RtlCreateTimerQueue(&queue), 0);
     assert_status(RtlCreateTimer(queue, &timer, count_timer, &counter, 10000, 0, 0), 0);
     assert_status(RtlUpdateTimer(queue, timer, 0, 0), 0);
@@ -559,7 +559,7 @@ static void test_rtl_timers(void **state)
     assert_status(RtlCreateTimerQueue(&queue), 0);
     assert_status(RtlDeleteTimerQueue(queue), 0);
     assert_status(RtlDeleteTimerQueueEx(NULL, NULL), STATUS_INVALID_HANDLE);
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
     CloseHandle(completion);
     counter_free(&counter);
 }

@@ -19,7 +19,7 @@ static void unregister_blocking(HANDLE wait)
 
 static void test_wait_signal_once(void **state)
 {
-    HANDLE event = event_create(FALSE), wait = NULL;
+    HANDLE event = test_event(FALSE, FALSE), wait = NULL;
     struct tally tally;
 
     tally_init(&tally, 1);
@@ -40,7 +40,7 @@ static void test_wait_signal_once(void **state)
 
 static void test_wait_timeout_once(void **state)
 {
-    HANDLE event = event_create(FALSE), wait;
+    HANDLE event = test_event(FALSE, FALSE), wait;
     struct tally tally;
 
     tally_init(&tally, 1);
@@ -56,7 +56,7 @@ static void test_wait_timeout_once(void **state)
 /* A zero timeout tests the object once: a signal is consumed. */
 static void test_wait_zero_timeout(void **state)
 {
-    HANDLE event = event_create(FALSE), wait;
+    HANDLE event = test_event(FALSE, FALSE), wait;
     struct tally tally;
 
     tally_init(&tally, 1);
@@ -81,7 +81,7 @@ static void test_wait_zero_timeout(void **state)
  * callback, and after a blocking unregister none comes. */
 static void test_wait_rearms(void **state)
 {
-    HANDLE event = event_create(FALSE), called = event_create(FALSE), wait;
+    HANDLE event = test_event(FALSE, FALSE), called = test_event(FALSE, FALSE), wait;
     struct tally tally;
     int i;
 
@@ -108,7 +108,7 @@ static void test_wait_rearms(void **state)
  * out until it is unregistered. */
 static void test_wait_timeout_rearms(void **state)
 {
-    HANDLE event = event_create(FALSE), wait;
+    HANDLE event = test_event(FALSE, FALSE), wait;
     struct tally tally;
 
     tally_init(&tally, 3);
@@ -176,14 +176,14 @@ static void CALLBACK second_in_wait_thread(void *context, BOOLEAN fired)
 static void test_wait_in_wait_thread(void **state)
 {
     struct wait_thread_check check;
-    HANDLE first_event = event_create(FALSE), first, second;
+    HANDLE first_event = test_event(FALSE, FALSE), first, second;
     const ULONG flags = WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD;
 
     memset(&check, 0, sizeof(check));
-    check.second_event = event_create(FALSE);
-    check.second_done = event_create(TRUE);
-    check.first_done = event_create(TRUE);
-    check.apc_ran = event_create(TRUE);
+    check.second_event = test_event(FALSE, FALSE);
+    check.second_done = test_event(TRUE, FALSE);
+    check.first_done = test_event(TRUE, FALSE);
+    check.apc_ran = test_event(TRUE, FALSE);
     assert_true(RegisterWaitForSingleObject(&second, check.second_event, second_in_wait_thread, &check,
                                             INFINITE, flags));
     assert_true(RegisterWaitForSingleObject(&first, first_event, first_in_wait_thread, &check, INFINITE,
@@ -220,11 +220,11 @@ static void CALLBACK queue_apc_wait(void *context, BOOLEAN fired)
 /* WT_EXECUTEINIOTHREAD: the callback's thread waits alertably after it. */
 static void test_wait_in_io_thread(void **state)
 {
-    HANDLE event = event_create(FALSE), wait;
+    HANDLE event = test_event(FALSE, FALSE), wait;
     struct apc_check check;
 
-    check.callback_done = event_create(TRUE);
-    check.apc_ran = event_create(TRUE);
+    check.callback_done = test_event(TRUE, FALSE);
+    check.apc_ran = test_event(TRUE, FALSE);
     assert_true(RegisterWaitForSingleObject(&wait, event, queue_apc_wait, &check, INFINITE,
                                             WT_EXECUTEONLYONCE | WT_EXECUTEINIOTHREAD));
     SetEvent(event);
@@ -267,13 +267,13 @@ static void CALLBACK unregister_self(void *context, BOOLEAN fired)
 static void test_unregister_in_own_callback(void **state)
 {
     static const ULONG flags[] = { WT_EXECUTEINWAITTHREAD, WT_EXECUTEDEFAULT };
-    HANDLE event = event_create(FALSE);
+    HANDLE event = test_event(FALSE, FALSE);
     struct self_unregister self;
     unsigned int i;
     int j;
 
     memset(&self, 0, sizeof(self));
-    self.done = event_create(FALSE);
+    self.done = test_event(FALSE, FALSE);
     for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
     {
         for (j = 0; j < 100; j++)
@@ -289,7 +289,7 @@ static void test_unregister_in_own_callback(void **state)
     assert_int_equal(self.failures, 0);
 
     /* with a completion event: set once the callback has returned */
-    self.completion = event_create(TRUE);
+    self.completion = test_event(TRUE, FALSE);
     SetEvent(event);
     assert_true(RegisterWaitForSingleObject(&self.wait, event, unregister_self, &self, INFINITE, 0));
     assert_signaled(self.done);
@@ -302,7 +302,7 @@ static void test_unregister_in_own_callback(void **state)
 
 static void CALLBACK unregister_self_blocking(void *context, BOOLEAN fired)
 {
-    struct blocker *blocker = context;
+    struct legacy_blocker *blocker = context;
 
     blocker->unregister_result = UnregisterWaitEx(blocker->wait, INVALID_HANDLE_VALUE);
     SetEvent(blocker->entered);
@@ -312,20 +312,20 @@ static void CALLBACK unregister_self_blocking(void *context, BOOLEAN fired)
  * callbacks only, where Windows documents a deadlock. */
 static void test_unregister_blocking_in_own_callback(void **state)
 {
-    HANDLE event = event_create(FALSE);
-    struct blocker blocker;
+    HANDLE event = test_event(FALSE, FALSE);
+    struct legacy_blocker blocker;
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     assert_true(RegisterWaitForSingleObject(&blocker.wait, event, unregister_self_blocking, &blocker,
                                             INFINITE, WT_EXECUTEONLYONCE));
     SetEvent(event);
     assert_signaled(blocker.entered);
     assert_true(blocker.unregister_result);
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
     CloseHandle(event);
 }
 
-static HANDLE register_blocker(struct blocker *blocker, HANDLE event)
+static HANDLE register_blocker(struct legacy_blocker *blocker, HANDLE event)
 {
     HANDLE wait;
 
@@ -339,27 +339,27 @@ static HANDLE register_blocker(struct blocker *blocker, HANDLE event)
 /* INVALID_HANDLE_VALUE: returns once the running callback has returned. */
 static void test_unregister_blocking(void **state)
 {
-    HANDLE event = event_create(FALSE), wait;
-    struct blocker blocker;
+    HANDLE event = test_event(FALSE, FALSE), wait;
+    struct legacy_blocker blocker;
     test_thread thread;
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     wait = register_blocker(&blocker, event);
     thread = test_thread_start(release_later, &blocker);
     assert_true(UnregisterWaitEx(wait, INVALID_HANDLE_VALUE));
     assert_int_equal(blocker.finished, 1);
     test_thread_join(thread);
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
     CloseHandle(event);
 }
 
 /* An event: ERROR_IO_PENDING while the callback runs, the event set after. */
 static void test_unregister_with_event(void **state)
 {
-    HANDLE event = event_create(FALSE), completion = event_create(TRUE), wait;
-    struct blocker blocker;
+    HANDLE event = test_event(FALSE, FALSE), completion = test_event(TRUE, FALSE), wait;
+    struct legacy_blocker blocker;
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     wait = register_blocker(&blocker, event);
     SetLastError(0xdeadbeef);
     assert_false(UnregisterWaitEx(wait, completion));
@@ -374,7 +374,7 @@ static void test_unregister_with_event(void **state)
     assert_true(RegisterWaitForSingleObject(&wait, event, tally_callback, NULL, INFINITE, 0));
     assert_true(UnregisterWaitEx(wait, completion));
     assert_signaled(completion);
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
     CloseHandle(completion);
     CloseHandle(event);
 }
@@ -382,10 +382,10 @@ static void test_unregister_with_event(void **state)
 /* NULL: returns at once; ERROR_IO_PENDING while the callback runs. */
 static void test_unregister_without_event(void **state)
 {
-    HANDLE event = event_create(FALSE), wait;
-    struct blocker blocker;
+    HANDLE event = test_event(FALSE, FALSE), wait;
+    struct legacy_blocker blocker;
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     wait = register_blocker(&blocker, event);
     SetLastError(0xdeadbeef);
     assert_false(UnregisterWait(wait));
@@ -398,13 +398,13 @@ static void test_unregister_without_event(void **state)
     SetLastError(0xdeadbeef);
     assert_false(UnregisterWait(NULL));
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
     CloseHandle(event);
 }
 
 static void test_register_wait_ex(void **state)
 {
-    HANDLE event = event_create(FALSE), wait;
+    HANDLE event = test_event(FALSE, FALSE), wait;
     struct tally tally;
 
     tally_init(&tally, 1);
@@ -422,8 +422,8 @@ static void test_register_wait_ex(void **state)
 
 static void test_rtl_register_wait(void **state)
 {
-    HANDLE event = event_create(FALSE), completion = event_create(TRUE), wait;
-    struct blocker blocker;
+    HANDLE event = test_event(FALSE, FALSE), completion = test_event(TRUE, FALSE), wait;
+    struct legacy_blocker blocker;
     struct tally tally;
 
     tally_init(&tally, 1);
@@ -433,7 +433,7 @@ static void test_rtl_register_wait(void **state)
     assert_status(RtlDeregisterWaitEx(wait, INVALID_HANDLE_VALUE), 0);
     assert_status(RtlDeregisterWait(NULL), STATUS_INVALID_HANDLE);
 
-    blocker_init(&blocker);
+    legacy_blocker_init(&blocker);
     assert_status(RtlRegisterWait(&wait, event, blocker_callback, &blocker, INFINITE, 0), 0);
     SetEvent(event);
     assert_signaled(blocker.entered);
@@ -443,7 +443,7 @@ static void test_rtl_register_wait(void **state)
 
     assert_status(RtlRegisterWait(&wait, event, tally_callback, &tally, INFINITE, 0), 0);
     assert_status(RtlDeregisterWait(wait), 0);
-    blocker_free(&blocker);
+    legacy_blocker_free(&blocker);
     CloseHandle(completion);
     CloseHandle(event);
     CloseHandle(tally.done);

@@ -106,41 +106,29 @@ static const struct child_case cases[] =
 };
 #define CASE_COUNT (sizeof(cases) / sizeof(cases[0]))
 
-static void check_broken(const char *name, const char *text)
+/* Each broken rule, and what the report says of it. */
+static const struct
+{
+    const char *name;
+    const char *text;
+} broken[] =
+{
+    { "out_of_order", "taking the native wait-all lock while holding the port lock" },
+    { "twice", "taking the port lock again" },
+    { "same_level", "taking the native object lock while holding the native object lock" },
+    { "thread_under_lock", "starting a thread while holding the native wait-all lock" },
+    { "not_held", "the caller must hold the port lock" },
+    { "release_not_held", "releasing the port lock, which the thread does not hold" },
+};
+
+static void test_broken_rules(void **state)
 {
     struct child_result result;
+    size_t i;
 
-    child_check(cases, CASE_COUNT, name, CHILD_CHECKED, STATUS_POSSIBLE_DEADLOCK, text, &result);
-}
-
-static void test_out_of_order(void **state)
-{
-    check_broken("out_of_order", "taking the native wait-all lock while holding the port lock");
-}
-
-static void test_twice(void **state)
-{
-    check_broken("twice", "taking the port lock again");
-}
-
-static void test_same_level(void **state)
-{
-    check_broken("same_level", "taking the native object lock while holding the native object lock");
-}
-
-static void test_thread_under_lock(void **state)
-{
-    check_broken("thread_under_lock", "starting a thread while holding the native wait-all lock");
-}
-
-static void test_not_held(void **state)
-{
-    check_broken("not_held", "the caller must hold the port lock");
-}
-
-static void test_release_not_held(void **state)
-{
-    check_broken("release_not_held", "releasing the port lock, which the thread does not hold");
+    for (i = 0; i < sizeof(broken) / sizeof(broken[0]); i++)
+        child_check(cases, CASE_COUNT, broken[i].name, CHILD_CHECKED, STATUS_POSSIBLE_DEADLOCK,
+                    broken[i].text, &result);
 }
 
 static void test_kept(void **state)
@@ -154,12 +142,7 @@ int main(int argc, char **argv)
 {
     static const struct CMUnitTest tests[] =
     {
-        cmocka_unit_test(test_out_of_order),
-        cmocka_unit_test(test_twice),
-        cmocka_unit_test(test_same_level),
-        cmocka_unit_test(test_thread_under_lock),
-        cmocka_unit_test(test_not_held),
-        cmocka_unit_test(test_release_not_held),
+        cmocka_unit_test(test_broken_rules),
         cmocka_unit_test(test_kept),
     };
 

@@ -78,48 +78,6 @@ static inline void WINAPI count_timer(PTP_CALLBACK_INSTANCE instance, void *cont
     counter_hit(context);
 }
 
-/* A callback that runs until released, to keep a pool's only thread busy. */
-struct blocker
-{
-    HANDLE started;
-    HANDLE release;
-    HANDLE ended;              /* set last: the callback no longer uses the blocker */
-    volatile LONG finished;
-};
-
-static inline void blocker_init(struct blocker *blocker)
-{
-    blocker->started = CreateEventA(NULL, FALSE, FALSE, NULL);
-    blocker->release = CreateEventA(NULL, TRUE, FALSE, NULL);
-    blocker->ended = CreateEventA(NULL, TRUE, FALSE, NULL);
-    blocker->finished = 0;
-}
-
-static inline void blocker_free(struct blocker *blocker)
-{
-    CloseHandle(blocker->started);
-    CloseHandle(blocker->release);
-    CloseHandle(blocker->ended);
-}
-
-static inline void blocker_run(struct blocker *blocker)
-{
-    SetEvent(blocker->started);
-    WaitForSingleObject(blocker->release, TEST_TIMEOUT);
-    InterlockedExchange(&blocker->finished, 1);
-    SetEvent(blocker->ended);
-}
-
-static inline void WINAPI block_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
-{
-    blocker_run(context);
-}
-
-static inline void WINAPI block_timer(PTP_CALLBACK_INSTANCE instance, void *context, PTP_TIMER timer)
-{
-    blocker_run(context);
-}
-
 /* An environment as Wine's tests build it: version 1, a pool. */
 static inline void env_init(TP_CALLBACK_ENVIRON *env, TP_POOL *pool)
 {
@@ -144,7 +102,7 @@ static inline TP_WORK *start_blocker(struct blocker *blocker, TP_CALLBACK_ENVIRO
     TP_WORK *work;
 
     blocker_init(blocker);
-    assert_status(TpAllocWork(&work, block_work, blocker, env), STATUS_SUCCESS);
+    assert_status(TpAllocWork(&work, blocker_work, blocker, env), STATUS_SUCCESS);
     TpPostWork(work);
     assert_signaled(blocker->started);
     return work;

@@ -87,7 +87,7 @@ static void test_timer_set_ex(void **state)
     later.QuadPart = -(LONGLONG)3600 * 10000000;     /* in an hour */
     zero.QuadPart = 0;
     blocker_init(&blocker);
-    assert_status(TpAllocTimer(&timer, block_timer, &blocker, NULL), STATUS_SUCCESS);
+    assert_status(TpAllocTimer(&timer, blocker_timer, &blocker, NULL), STATUS_SUCCESS);
     assert_false(TpSetTimerEx(timer, NULL, 0, 0));
     assert_false(TpSetTimerEx(timer, &later, 0, 0));
     assert_true(TpSetTimerEx(timer, &later, 0, 0));

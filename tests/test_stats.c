@@ -3,35 +3,6 @@
 #include "test_util.h"
 #include "tpool.h"
 
-
-struct gate
-{
-    HANDLE started;              /* set by the blocking callback */
-    HANDLE release;              /* it returns once this is set */
-};
-
-static void gate_init(struct gate *gate)
-{
-    gate->started = CreateEventA(NULL, TRUE, FALSE, NULL);
-    gate->release = CreateEventA(NULL, TRUE, FALSE, NULL);
-    assert_non_null(gate->started);
-    assert_non_null(gate->release);
-}
-
-static void gate_free(struct gate *gate)
-{
-    CloseHandle(gate->started);
-    CloseHandle(gate->release);
-}
-
-static void WINAPI blocking_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
-{
-    struct gate *gate = context;
-
-    SetEvent(gate->started);
-    WaitForSingleObject(gate->release, TEST_TIMEOUT);
-}
-
 static volatile LONG callbacks_seen;
 
 static void WINAPI counting_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
@@ -143,7 +114,7 @@ static void test_queue_and_callbacks(void **state)
     TPOOL_PROCESS_STATS process, after;
     TP_CALLBACK_ENVIRON env;
     TPOOL_STATS stats;
-    struct gate gate;
+    struct blocker gate;
     PTP_POOL pool;
 
     process.size = sizeof(process);
@@ -165,10 +136,10 @@ static void test_queue_and_callbacks(void **state)
     assert_int_equal(stats.waits_armed, 0);
     assert_int_equal(lateness_total(&stats), 0);
 
-    gate_init(&gate);
+    blocker_init(&gate);
     InitializeThreadpoolEnvironment(&env);
     SetThreadpoolCallbackPool(&env, pool);
-    blocker = CreateThreadpoolWork(blocking_work, &gate, &env);
+    blocker = CreateThreadpoolWork(blocker_work, &gate, &env);
     assert_non_null(blocker);
     high = work_with_priority(pool, TP_CALLBACK_PRIORITY_HIGH);
     normal = work_with_priority(pool, TP_CALLBACK_PRIORITY_NORMAL);
@@ -214,7 +185,7 @@ static void test_queue_and_callbacks(void **state)
     CloseThreadpoolWork(low);
     CloseThreadpool(pool);
     assert_int_equal(process_callbacks() - process.callbacks, 8);
-    gate_free(&gate);
+    blocker_free(&gate);
 }
 
 struct simple_target

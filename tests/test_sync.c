@@ -42,14 +42,6 @@ static HANDLE create_semaphore(LONG initial, LONG max)
     return semaphore;
 }
 
-static HANDLE create_event(BOOL manual_reset, BOOL initial_state)
-{
-    HANDLE event = CreateEventA(NULL, manual_reset, initial_state, NULL);
-
-    assert_non_null(event);
-    return event;
-}
-
 static HANDLE create_mutex(BOOL initial_owner)
 {
     HANDLE mutex = CreateMutexA(NULL, initial_owner, NULL);
@@ -108,7 +100,7 @@ static void waiters_start(struct waiters *waiters, int thread_count, BOOL wait_a
 
     waiters->ready = create_semaphore(0, MAX_THREADS);
     waiters->done = create_semaphore(0, MAX_THREADS);
-    waiters->finish = create_event(TRUE, FALSE);
+    waiters->finish = test_event(TRUE, FALSE);
     waiters->count = count;
     waiters->wait_all = wait_all;
     waiters->next_slot = 0;
@@ -138,7 +130,7 @@ static void waiters_finish(struct waiters *waiters, DWORD expected)
 
 static void test_event_auto_reset(void **state)
 {
-    HANDLE event = create_event(FALSE, TRUE);
+    HANDLE event = test_event(FALSE, TRUE);
 
     assert_int_equal(WaitForSingleObject(event, 0), WAIT_OBJECT_0);
     assert_not_signaled(event);
@@ -156,7 +148,7 @@ static void test_event_auto_reset_wakes_one(void **state)
     struct waiters waiters;
     int i;
 
-    waiters.objects[0] = create_event(FALSE, FALSE);
+    waiters.objects[0] = test_event(FALSE, FALSE);
     waiters_start(&waiters, 3, FALSE, 1);
     for (i = 0; i < 3; i++)
     {
@@ -173,7 +165,7 @@ static void test_event_manual_reset_releases_all(void **state)
 {
     struct waiters waiters;
 
-    waiters.objects[0] = create_event(TRUE, FALSE);
+    waiters.objects[0] = test_event(TRUE, FALSE);
     waiters_start(&waiters, 3, FALSE, 1);
     assert_true(SetEvent(waiters.objects[0]));
     expect_posts(waiters.done, 3);
@@ -186,8 +178,8 @@ static void test_event_manual_reset_releases_all(void **state)
 
 static void test_reset_event(void **state)
 {
-    HANDLE manual = create_event(TRUE, TRUE);
-    HANDLE automatic = create_event(FALSE, TRUE);
+    HANDLE manual = test_event(TRUE, TRUE);
+    HANDLE automatic = test_event(FALSE, TRUE);
 
     assert_true(ResetEvent(manual));
     assert_not_signaled(manual);
@@ -334,8 +326,8 @@ static void test_mutex_ownership_transfer(void **state)
     test_thread thread;
 
     test.mutex = create_mutex(TRUE);
-    test.acquired = create_event(TRUE, FALSE);
-    test.finish = create_event(TRUE, FALSE);
+    test.acquired = test_event(TRUE, FALSE);
+    test.finish = test_event(TRUE, FALSE);
     thread = test_thread_start(mutex_taker_proc, &test);
     let_threads_block();
 
@@ -363,7 +355,7 @@ static void test_wait_any_lowest_index(void **state)
     HANDLE events[3], semaphores[3];
     int i;
 
-    for (i = 0; i < 3; i++) events[i] = create_event(FALSE, FALSE);
+    for (i = 0; i < 3; i++) events[i] = test_event(FALSE, FALSE);
     assert_int_equal(WaitForMultipleObjects(3, events, FALSE, 0), WAIT_TIMEOUT);
     SetEvent(events[2]);
     SetEvent(events[1]);
@@ -390,7 +382,7 @@ static void test_wait_any_wakes(void **state)
     struct waiters waiters;
     int i;
 
-    for (i = 0; i < 3; i++) waiters.objects[i] = create_event(FALSE, FALSE);
+    for (i = 0; i < 3; i++) waiters.objects[i] = test_event(FALSE, FALSE);
     waiters_start(&waiters, 1, FALSE, 3);
     assert_true(SetEvent(waiters.objects[2]));
     assert_signaled(waiters.done);
@@ -403,7 +395,7 @@ static void test_wait_all_consumes_nothing_until_all(void **state)
 {
     HANDLE objects[2];
 
-    objects[0] = create_event(FALSE, TRUE);
+    objects[0] = test_event(FALSE, TRUE);
     objects[1] = create_semaphore(0, 1);
     assert_int_equal(WaitForMultipleObjects(2, objects, TRUE, 0), WAIT_TIMEOUT);
     assert_int_equal(WaitForSingleObject(objects[0], 0), WAIT_OBJECT_0);
@@ -421,7 +413,7 @@ static void test_wait_all_wakes(void **state)
 {
     struct waiters waiters;
 
-    waiters.objects[0] = create_event(FALSE, FALSE);
+    waiters.objects[0] = test_event(FALSE, FALSE);
     waiters.objects[1] = create_semaphore(0, 1);
     waiters.objects[2] = create_mutex(FALSE);
     waiters_start(&waiters, 1, TRUE, 3);
@@ -504,7 +496,7 @@ static void test_wait_all_concurrent_signals(void **state)
 static void test_wait_invalid_counts(void **state)
 {
     HANDLE handles[MAXIMUM_WAIT_OBJECTS + 1];
-    HANDLE event = create_event(TRUE, TRUE);
+    HANDLE event = test_event(TRUE, TRUE);
     int i;
 
     for (i = 0; i <= MAXIMUM_WAIT_OBJECTS; i++) handles[i] = event;
@@ -522,7 +514,7 @@ static void test_timeouts(void **state)
 {
     HANDLE objects[2];
 
-    objects[0] = create_event(FALSE, FALSE);
+    objects[0] = test_event(FALSE, FALSE);
     objects[1] = create_semaphore(0, 1);
     assert_int_equal(WaitForSingleObject(objects[0], 0), WAIT_TIMEOUT);
     assert_int_equal(WaitForSingleObject(objects[0], 30), WAIT_TIMEOUT);
@@ -561,7 +553,7 @@ static void test_null_handle(void **state)
 
 static void test_closed_handle(void **state)
 {
-    HANDLE event = create_event(TRUE, TRUE);
+    HANDLE event = test_event(TRUE, TRUE);
 
     assert_true(CloseHandle(event));
     /* Nothing is created before these calls, so the value is not reused. */
@@ -572,7 +564,7 @@ static void test_closed_handle(void **state)
 
 static void test_wrong_handle_type(void **state)
 {
-    HANDLE event = create_event(FALSE, FALSE);
+    HANDLE event = test_event(FALSE, FALSE);
     HANDLE semaphore = create_semaphore(1, 1);
 
     assert_fails(SetEvent(semaphore), FALSE, ERROR_INVALID_HANDLE);
@@ -615,7 +607,7 @@ static void test_native_names_not_supported(void **state)
 /* As Windows, which fails with STATUS_INVALID_PARAMETER_MIX. */
 static void test_native_wait_all_duplicates(void **state)
 {
-    HANDLE event = create_event(TRUE, TRUE);
+    HANDLE event = test_event(TRUE, TRUE);
     HANDLE handles[2] = { event, event };
 
     assert_fails(WaitForMultipleObjects(2, handles, TRUE, 0), WAIT_FAILED, ERROR_INVALID_PARAMETER);
@@ -645,8 +637,8 @@ static void test_native_close_while_waiting(void **state)
     struct close_test test;
     test_thread thread;
 
-    test.event = create_event(FALSE, FALSE);
-    test.ready = create_event(TRUE, FALSE);
+    test.event = test_event(FALSE, FALSE);
+    test.ready = test_event(TRUE, FALSE);
     thread = test_thread_start(close_waiter_proc, &test);
     assert_signaled(test.ready);
     let_threads_block();

@@ -38,6 +38,81 @@ static inline FILETIME relative_ms(LONGLONG ms)
 #define assert_signaled(handle) \
     assert_int_equal(WaitForSingleObject((handle), TEST_TIMEOUT), WAIT_OBJECT_0)
 
+/* A callback that runs until released: to keep a pool's threads busy, or
+ * a callback outstanding. */
+struct blocker
+{
+    HANDLE started;            /* auto-reset: set as a callback enters */
+    HANDLE release;            /* manual-reset: the callbacks return once it is set */
+    HANDLE ended;              /* set last: the callback no longer uses the blocker */
+    volatile LONG finished;
+    /* ms the callback stays after the release, a window for a wait that
+     * wrongly returns early to be caught */
+    DWORD linger;
+};
+
+static inline void blocker_init(struct blocker *blocker)
+{
+    blocker->started = CreateEventA(NULL, FALSE, FALSE, NULL);
+    blocker->release = CreateEventA(NULL, TRUE, FALSE, NULL);
+    blocker->ended = CreateEventA(NULL, TRUE, FALSE, NULL);
+    assert_true(blocker->started && blocker->release && blocker->ended);
+    blocker->finished = 0;
+    blocker->linger = 0;
+}
+
+static inline void blocker_free(struct blocker *blocker)
+{
+    CloseHandle(blocker->started);
+    CloseHandle(blocker->release);
+    CloseHandle(blocker->ended);
+}
+
+static inline void blocker_run(struct blocker *blocker)
+{
+    SetEvent(blocker->started);
+    WaitForSingleObject(blocker->release, TEST_TIMEOUT);
+    if (blocker->linger)
+        Sleep(blocker->linger);
+    InterlockedExchange(&blocker->finished, 1);
+    SetEvent(blocker->ended);
+}
+
+static inline void WINAPI blocker_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    blocker_run(context);
+}
+
+static inline void WINAPI blocker_timer(PTP_CALLBACK_INSTANCE instance, void *context, PTP_TIMER timer)
+{
+    blocker_run(context);
+}
+
+#ifdef _WIN32
+/* A temporary file, deleted once closed. */
+static inline HANDLE temp_file_open(DWORD flags)
+{
+    char dir[MAX_PATH], path[MAX_PATH];
+    HANDLE file;
+
+    assert_true(GetTempPathA(sizeof(dir), dir) != 0);
+    assert_true(GetTempFileNameA(dir, "tpl", 0, path) != 0);
+    file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                       flags | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    assert_true(file != INVALID_HANDLE_VALUE);
+    return file;
+}
+#endif
+
+/* An event, or the test fails. */
+static inline HANDLE test_event(BOOL manual_reset, BOOL initial_state)
+{
+    HANDLE event = CreateEventA(NULL, manual_reset, initial_state, NULL);
+
+    assert_non_null(event);
+    return event;
+}
+
 /* A library no test program loads by itself, for the library tests. */
 #ifdef _WIN32
 #define TEST_LIBRARY "version.dll"

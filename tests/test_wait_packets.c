@@ -56,14 +56,6 @@ static int wait_for_tally(atomic_int *tally, int target)
     return current;
 }
 
-static HANDLE event_create(BOOL manual_reset, BOOL initial_state)
-{
-    HANDLE event = CreateEventW(NULL, manual_reset, initial_state, NULL);
-
-    assert_non_null(event);
-    return event;
-}
-
 static void assert_unsignaled(HANDLE handle)
 {
     assert_int_equal(WaitForSingleObject(handle, 0), WAIT_TIMEOUT);
@@ -83,7 +75,7 @@ static void settle(void)
     atomic_int tally = 0;
     struct record record;
     struct wait_packet *probe;
-    HANDLE event = event_create(TRUE, TRUE);
+    HANDLE event = test_event(TRUE, TRUE);
 
     record_init(&record, &tally);
     probe = packet_create(&record);
@@ -98,7 +90,7 @@ static void test_notify_on_signal(void **state)
     atomic_int tally = 0;
     struct record record;
     struct wait_packet *packet;
-    HANDLE event = event_create(FALSE, FALSE);
+    HANDLE event = test_event(FALSE, FALSE);
 
     record_init(&record, &tally);
     packet = packet_create(&record);
@@ -121,7 +113,7 @@ static void test_manual_reset_stays_set(void **state)
     atomic_int tally = 0;
     struct record record;
     struct wait_packet *packet;
-    HANDLE event = event_create(TRUE, FALSE);
+    HANDLE event = test_event(TRUE, FALSE);
 
     record_init(&record, &tally);
     packet = packet_create(&record);
@@ -175,7 +167,7 @@ static void test_already_signaled(void **state)
     atomic_int tally = 0;
     struct record record;
     struct wait_packet *packet;
-    HANDLE event = event_create(FALSE, TRUE);
+    HANDLE event = test_event(FALSE, TRUE);
     HANDLE semaphore = CreateSemaphoreW(NULL, 2, 2, NULL);
 
     assert_non_null(semaphore);
@@ -201,7 +193,7 @@ static void test_cancel_before_signal(void **state)
     atomic_int tally = 0;
     struct record record;
     struct wait_packet *packet;
-    HANDLE event = event_create(FALSE, FALSE);
+    HANDLE event = test_event(FALSE, FALSE);
     int round;
 
     record_init(&record, &tally);
@@ -228,7 +220,7 @@ static void test_cancel_idle(void **state)
     atomic_int tally = 0;
     struct record record;
     struct wait_packet *packet;
-    HANDLE event = event_create(FALSE, TRUE);
+    HANDLE event = test_event(FALSE, TRUE);
 
     record_init(&record, &tally);
     packet = packet_create(&record);
@@ -248,7 +240,7 @@ static void test_reassociate(void **state)
     atomic_int tally = 0;
     struct record record;
     struct wait_packet *packet;
-    HANDLE event = event_create(FALSE, FALSE);
+    HANDLE event = test_event(FALSE, FALSE);
     int round;
 
     record_init(&record, &tally);
@@ -358,7 +350,7 @@ static void test_cancel_races_signal(void **state)
     test_thread thread;
     int round, notified = 0;
 
-    signaler.event = event_create(FALSE, FALSE);
+    signaler.event = test_event(FALSE, FALSE);
     atomic_init(&signaler.round, 0);
     atomic_init(&signaler.done, 0);
     thread = test_thread_start(signaler_main, &signaler);
@@ -424,7 +416,7 @@ static void test_many_packets(void **state)
 
     for (i = 0; i < MANY_PACKETS; i++)
     {
-        events[i] = event_create(FALSE, FALSE);
+        events[i] = test_event(FALSE, FALSE);
         record_init(&records[i], &tally);
         packets[i] = packet_create(&records[i]);
     }
@@ -464,7 +456,7 @@ static void test_many_packets(void **state)
 
 static void test_wait_handle_now(void **state)
 {
-    HANDLE event = event_create(FALSE, TRUE), closed = event_create(FALSE, TRUE);
+    HANDLE event = test_event(FALSE, TRUE), closed = test_event(FALSE, TRUE);
 
     assert_true(CloseHandle(closed));
     SetLastError(0xdead);

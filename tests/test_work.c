@@ -110,36 +110,6 @@ static void test_callback_parameters(void **state)
     CloseHandle(params.done);
 }
 
-struct blocker
-{
-    HANDLE started;
-    HANDLE release;
-    volatile LONG finished;
-};
-
-static void blocker_init(struct blocker *blocker)
-{
-    blocker->started = CreateEventA(NULL, FALSE, FALSE, NULL);
-    blocker->release = CreateEventA(NULL, TRUE, FALSE, NULL);
-    blocker->finished = 0;
-}
-
-static void blocker_free(struct blocker *blocker)
-{
-    CloseHandle(blocker->started);
-    CloseHandle(blocker->release);
-}
-
-static void WINAPI block_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
-{
-    struct blocker *blocker = context;
-    SetEvent(blocker->started);
-    WaitForSingleObject(blocker->release, TEST_TIMEOUT);
-    /* a window for a WaitFor that wrongly returns early to be caught */
-    Sleep(20);
-    InterlockedExchange(&blocker->finished, 1);
-}
-
 struct other_waiter
 {
     PTP_WORK work;
@@ -170,9 +140,10 @@ static void test_cancel_drops_pending(void **state)
     int i;
 
     blocker_init(&blocker);
+    blocker.linger = 20;
     counter_init(&counter, 1);
     env_with_pool(&env, pool);
-    block = CreateThreadpoolWork(block_work, &blocker, &env);
+    block = CreateThreadpoolWork(blocker_work, &blocker, &env);
     work = CreateThreadpoolWork(count_work, &counter, &env);
     SubmitThreadpoolWork(block);
     assert_signaled(blocker.started);
@@ -213,7 +184,8 @@ static void test_cancel_waits_for_running(void **state)
     PTP_WORK block;
 
     blocker_init(&blocker);
-    block = CreateThreadpoolWork(block_work, &blocker, NULL);
+    blocker.linger = 20;
+    block = CreateThreadpoolWork(blocker_work, &blocker, NULL);
     SubmitThreadpoolWork(block);
     assert_signaled(blocker.started);
     SetEvent(blocker.release);
@@ -232,9 +204,10 @@ static void test_close_with_pending(void **state)
     PTP_WORK block, work;
 
     blocker_init(&blocker);
+    blocker.linger = 20;
     counter_init(&counter, 3);
     env_with_pool(&env, pool);
-    block = CreateThreadpoolWork(block_work, &blocker, &env);
+    block = CreateThreadpoolWork(blocker_work, &blocker, &env);
     work = CreateThreadpoolWork(count_work, &counter, &env);
     SubmitThreadpoolWork(block);
     assert_signaled(blocker.started);
@@ -445,8 +418,9 @@ static void test_priorities_start_in_order(void **state)
     int i;
 
     blocker_init(&blocker);
+    blocker.linger = 20;
     env_with_pool(&env, pool);
-    block = CreateThreadpoolWork(block_work, &blocker, &env);
+    block = CreateThreadpoolWork(blocker_work, &blocker, &env);
     SubmitThreadpoolWork(block);
     assert_signaled(blocker.started);
     for (i = 0; i < 3; i++)
