@@ -6,6 +6,7 @@
  */
 
 #include "sys.h"
+#include "report.h"
 #include "test_child.h"
 
 /* Two locks of layer 1 in their order, and two of one level. */

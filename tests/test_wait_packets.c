@@ -8,6 +8,7 @@
  */
 
 #include "sys.h"
+#include "wait_packet.h"
 #include "test_util.h"
 
 #define MANY_PACKETS 1024

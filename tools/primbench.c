@@ -9,6 +9,7 @@
  */
 
 #include "sys.h"
+#include "wait_packet.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* Layer 3, Win32 names: I/O completion objects, over the ntdll names. */
 
 #include "api.h"
+#include "io_port.h"
 #include "tpool.h"
 #include "tpoolnt.h"
 

@@ -10,6 +10,7 @@
  */
 
 #include "core.h"
+#include "report.h"
 
 NTSTATUS group_create(struct tp_group **out)
 {

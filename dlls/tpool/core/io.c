@@ -30,6 +30,7 @@
  */
 
 #include "pool.h"
+#include "io_port.h"
 
 #define IO_QUEUE_INITIAL_SIZE 8  /* a power of two */
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pool.h"
+#include "report.h"
 #include "tpoolshared.h"
 
 #define MONITOR_PUBLISH_MS 1000

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pool.h"
+#include "report.h"
 
 static void object_init(struct tp_object *object, const struct tp_object_ops *ops,
                         const struct tp_env *env, void *callback, void *context)

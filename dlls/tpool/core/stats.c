@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pool.h"
+#include "wait_packet.h"
 
 static struct lock stats_lock = LOCK_INIT(LOCK_STATISTICS);
 static struct list stats_pools = LIST_INIT(stats_pools);

@@ -10,6 +10,7 @@
  */
 
 #include "core.h"
+#include "report.h"
 
 #define TRACE_TICKS_PER_US 10
 

@@ -13,6 +13,7 @@
 #define TPOOL_TRACE_H
 
 #include "sys.h"
+#include "report.h"
 
 struct tp_object;
 

@@ -12,6 +12,7 @@
  */
 
 #include "pool.h"
+#include "wait_packet.h"
 
 enum wait_state
 {

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "sys.h"
+#include "report.h"
 
 static atomic_int checked_mode = -1;    /* -1 until the environment is read */
 

@@ -8,6 +8,7 @@
 #endif
 
 #include "sys.h"
+#include "report.h"
 
 #include <sched.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
  * the checked mode. */
 
 #include "sys.h"
+#include "report.h"
 
 #include <string.h>
 #include <winternl.h>

@@ -3,6 +3,7 @@
  * Wine): callers cache what they learn. */
 
 #include "sys.h"
+#include "wait_packet.h"
 
 #include <string.h>
 #include <winternl.h>

@@ -9,6 +9,7 @@
  */
 
 #include "sys.h"
+#include "io_port.h"
 
 #include <stdint.h>
 

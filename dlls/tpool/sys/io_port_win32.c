@@ -10,6 +10,7 @@
  */
 
 #include "sys.h"
+#include "io_port.h"
 
 #define IO_PORT_BATCH 64
 

@@ -11,6 +11,7 @@
  */
 
 #include "sys.h"
+#include "report.h"
 
 #define LOCK_SPIN_COUNT 100
 

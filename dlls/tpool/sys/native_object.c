@@ -28,6 +28,8 @@
  */
 
 #include "sys.h"
+#include "wait_packet.h"
+#include "io_port.h"
 
 #include "native_object.h"
 

@@ -7,6 +7,7 @@
 #endif
 
 #include "sys.h"
+#include "report.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>

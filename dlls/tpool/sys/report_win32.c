@@ -5,6 +5,7 @@
  * process writes its trace lines one at a time, at the end of the file. */
 
 #include "sys.h"
+#include "report.h"
 
 #include <string.h>
 

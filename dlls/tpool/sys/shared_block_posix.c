@@ -4,6 +4,7 @@
  * removed when a block is made, since a process that ends leaves its own. */
 
 #include "sys.h"
+#include "report.h"
 #include "tpoolshared.h"
 
 #include <dirent.h>

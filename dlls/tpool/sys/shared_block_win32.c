@@ -6,6 +6,7 @@
  * maker tries again. */
 
 #include "sys.h"
+#include "report.h"
 #include "tpoolshared.h"
 
 #include <string.h>

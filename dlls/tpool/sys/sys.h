@@ -1,11 +1,18 @@
 /*
  * Layer 1: NT-like primitives.
  *
- * Everything the pool core needs from the system goes through this header:
- * address waits (futex), locks, clocks, threads, keyed events and the
- * completion port emulation.  The backend specific parts are the address
- * waits, the clocks and the threads (*_posix.c natively, *_win32.c in the
- * DLL); keyed events, locks and the port are written once on top of them.
+ * Everything the pool core needs from the system goes through layer 1's
+ * headers.  This one: lists, address waits (futex), locks and the lock
+ * order, one-time starts, clocks, threads and their state, keyed events,
+ * the completion port emulation (whose waiters live in the threads'
+ * state), memory, fault injection, completion actions, exceptions, text
+ * formatting, impersonation and alertable events.  Beside it, by owner:
+ * wait_packet.h (the waits' packets and handle checks), io_port.h (I/O
+ * completion) and report.h (the checked mode, reports, the shared block,
+ * the trace's output).  The backend specific parts are the address waits,
+ * the clocks, the threads and what lies under the other headers
+ * (*_posix.c natively, *_win32.c in the DLL); keyed events, locks and the
+ * port are written once on top of them.
  *
  * Timeouts are absolute deadlines on the monotonic clock, in 100 ns units
  * (see clock_monotonic()); TIMEOUT_INFINITE never expires.
@@ -407,87 +414,6 @@ BOOL fault_injected(ULONG kind);
 void fault_count_allocation(void *ptr);
 void fault_count_free(void *ptr);
 
-/* ---- Wait packets ------------------------------------------------------ */
-
-/* A wait packet watches one handle for the pool: when the handle is
- * signalled it consumes the signal exactly as a wait would (an auto-reset
- * event is reset, a semaphore decremented) and calls `notify` once, with
- * STATUS_WAIT_0 (or STATUS_ABANDONED_WAIT_0 for an abandoned mutex), from
- * whatever thread saw the signal.  It is one-shot: after notify it is idle
- * until associated again.  Timeouts are not handled here.
- *
- * Natively the handle is one of tpool's waitable objects and no thread
- * waits: the signalling thread calls notify (the Windows 8 wait completion
- * packet design).  In the DLL, wait threads wait on up to 63 handles each
- * with WaitForMultipleObjects; wait_packet_create reserves the packet's
- * slot (starting a wait thread if needed), so associating never fails for
- * lack of resources.  Both backends call notify without any lock held
- * (natively once the signalling thread released the object's lock, in the
- * DLL on the wait thread outside its lock), so notify may take the core's
- * locks and start a worker; it must not block and must not call back into
- * the wait packet functions for the same packet. */
-struct wait_packet;
-
-typedef void (*wait_packet_notify)(struct wait_packet *packet, void *context, NTSTATUS status);
-
-NTSTATUS wait_packet_create(struct wait_packet **packet, wait_packet_notify notify, void *context);
-/* Arms the packet on `handle`.  STATUS_INVALID_HANDLE if the handle cannot
- * be waited on (natively: not one of tpool's objects).  The packet must be
- * idle (never associated, notified, or cancelled).  As NT's
- * NtAssociateWaitCompletionPacket: with already_signaled, a handle that is
- * signalled now may be consumed at once, without notify, and
- * *already_signaled set (natively; in the DLL the wait thread sees it, and
- * *already_signaled is FALSE), so that a caller holding a lock posts the
- * callback itself after releasing it. */
-NTSTATUS wait_packet_associate(struct wait_packet *packet, HANDLE handle, BOOLEAN *already_signaled);
-/* Disarms the packet.  TRUE if it was armed and will not notify; FALSE if
- * it was idle or a signal claimed it (its notify has run, or runs soon, on
- * the thread that claimed it).  When it returns,
- * the packet no longer consumes any signal of the handle. */
-BOOL wait_packet_cancel(struct wait_packet *packet);
-/* Frees an idle packet. */
-void wait_packet_free(struct wait_packet *packet);
-/* Waits on `handle` with a zero timeout: STATUS_WAIT_0 (signal consumed),
- * STATUS_ABANDONED_WAIT_0, STATUS_TIMEOUT or STATUS_INVALID_HANDLE. */
-NTSTATUS wait_handle_now(HANDLE handle);
-/* The threads waiting for wait packets now (none natively). */
-unsigned int wait_packet_threads(void);
-
-/* ---- I/O completion ----------------------------------------------------- */
-
-/* Completions of overlapped I/O on handles bound to an io_port reach
- * `notify` with the key given at bind time, the OVERLAPPED, and the
- * operation's NTSTATUS and byte count.  In the DLL an io_port is a real
- * completion port with one thread that dequeues completions in batches
- * (GetQueuedCompletionStatusEx) and calls notify; natively no thread is
- * involved: io_complete() calls notify directly. */
-struct io_port;
-
-typedef void (*io_port_notify)(void *key, OVERLAPPED *overlapped, NTSTATUS status,
-                               ULONG_PTR information);
-
-NTSTATUS io_port_create(struct io_port **port, io_port_notify notify);
-/* Binds a handle for its lifetime (as Windows does; a handle is bound to
- * one port once).  Windows' errors: STATUS_INVALID_PARAMETER when the
- * handle is already bound, STATUS_INVALID_HANDLE when it is not a handle. */
-NTSTATUS io_port_bind(struct io_port *port, HANDLE handle, void *key);
-/* Stops the port's thread once no completion can arrive any more. */
-void io_port_free(struct io_port *port);
-#ifndef _WIN32
-/* Natively, whoever completes an operation on a bound handle reports it.
- * STATUS_INVALID_HANDLE when the handle is not bound. */
-NTSTATUS io_complete(HANDLE handle, OVERLAPPED *overlapped, NTSTATUS status, ULONG_PTR information);
-/* The owner of the key ends an io_port_bind binding when it expects no
- * more completions, and the handle may then be bound again.  Does nothing
- * if the handle is bound with another key. */
-void io_port_unbind(struct io_port *port, HANDLE handle, void *key);
-/* A binding that lasts until the handle is closed (CloseHandle calls
- * io_port_handle_closed), as Windows binds a file for its lifetime:
- * BindIoCompletionCallback's. */
-NTSTATUS io_port_bind_until_closed(struct io_port *port, HANDLE handle, void *key);
-void io_port_handle_closed(HANDLE handle);
-#endif
-
 /* ---- Completion actions and exceptions ------------------------------------ */
 
 /* What callback instances do for the application when a callback returns
@@ -519,85 +445,6 @@ NTSTATUS impersonation_capture(HANDLE *token);
 void impersonation_apply(HANDLE token);
 void impersonation_revert(void);
 void impersonation_free(HANDLE token);
-
-/* Whether a wait can wait on the handle, with the status Windows' wait
- * association gives: STATUS_INVALID_PARAMETER_3 for a mutex,
- * STATUS_INVALID_HANDLE for a value that names no object.  Pseudo handles
- * pass.  In the DLL a system call: cache the result. */
-NTSTATUS handle_check_waitable(HANDLE handle);
-
-/* ---- Checked mode --------------------------------------------------------- */
-
-/* What a callback must leave on its worker thread as it found it.  Each
- * backend fills what it can see; the rest stays zero. */
-struct thread_snapshot
-{
-    LONG priority;               /* GetThreadPriority; natively the nice value */
-    LONG policy;                 /* natively the scheduling policy and its priority */
-    USHORT affinity_group;
-    ULONG_PTR affinity[1024 / (8 * sizeof(ULONG_PTR))];
-    BOOL impersonating;          /* in the DLL: the thread has a token */
-    LONG critical_sections;      /* natively, from struct thread_state */
-    LONG mutexes;
-};
-
-/* With TPOOL_CHECKED=1 (read once): takes a snapshot of the calling thread
- * and returns TRUE.  Otherwise FALSE, at the cost of one load. */
-BOOL thread_snapshot_take(struct thread_snapshot *snapshot);
-/* Reports on stderr each way the thread now differs from `before`, naming
- * the callback and its object, then raises the first: impersonation and
- * priority with Windows' STATUS_CALLBACK_RETURNED_*, the others with
- * STATUS_ASSERTION_FAILURE. */
-void thread_snapshot_check(const struct thread_snapshot *before, const void *callback,
-                           const void *object);
-/* Backend parts of the checked mode (checked_*.c): what TPOOL_CHECKED
- * asks for; a report of a broken lock rule that ends the process at once
- * with STATUS_POSSIBLE_DEADLOCK (in the DLL its exit status, natively
- * reported as exception_raise() does). */
-enum checked_request
-{
-    CHECKED_OFF,
-    CHECKED_ALL,
-    CHECKED_LOCKS,
-};
-enum checked_request checked_mode_requested(void);
-void checked_mode_fail(const char *line);
-void thread_snapshot_read(struct thread_snapshot *snapshot);
-
-/* ---- Diagnostics (report_*.c, shared_block_*.c) ------------------------- */
-
-/* Writes a line (with its newline) to the process's standard error. */
-void report_write(const char *line);
-/* The decimal value of the environment variable `name`, or `fallback`
- * when it is not set or not a number. */
-ULONG report_env_number(const char *name, ULONG fallback);
-/* The file name of the module holding `address` (e.g. "app.exe") and the
- * address's offset in it; "?" and the address itself when none does. */
-void report_code_module(const void *address, char *name, SIZE_T size, ULONG_PTR *offset);
-/* The process's id and the file name of its executable. */
-DWORD report_process(char *name, SIZE_T size);
-
-/* A zeroed block of `size` bytes that other processes map read-only: the
- * file tpool-PID in the directory TPOOL_SHARED_DIR names, by default
- * /dev/shm natively and C:\ProgramData\tpool in the DLL.  The process
- * holds a write lock on the file's first byte while it lives (an fcntl
- * lock natively, LockFileEx in the DLL, which Wine makes an fcntl lock of
- * the same file): a reader that can take it knows the writer is gone.
- * NULL when the block cannot be made. */
-void *shared_block_create(SIZE_T size);
-
-/* ---- Tracing (report_*.c) ------------------------------------------------ */
-
-/* TPOOL_TRACE=1 sets trace_on when the library is loaded (natively a
- * constructor, in the DLL its entry point when the process attaches),
- * before any thread can call it; it does not change after.  trace_epoch is
- * the monotonic time then.  The trace goes to the file TPOOL_TRACE_FILE
- * names (appended), or to standard error. */
-extern BOOL trace_on;
-extern LONGLONG trace_epoch;
-void trace_sink_open(void);
-/* Writes one line at once. */
-void trace_sink_write(const char *line, size_t length);
 
 /* ---- Alertable events ---------------------------------------------------- */
 

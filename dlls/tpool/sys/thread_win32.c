@@ -7,6 +7,7 @@
  */
 
 #include "sys.h"
+#include "report.h"
 
 #include <winternl.h>
 

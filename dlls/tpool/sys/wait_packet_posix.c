@@ -3,6 +3,7 @@
  * released the object's lock. */
 
 #include "native_object.h"
+#include "wait_packet.h"
 
 /* The thread id a packet waits as: a mutex a packet acquires is owned by
  * no thread of the process, and further packets acquire it recursively, as

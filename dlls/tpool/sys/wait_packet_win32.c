@@ -49,6 +49,7 @@
 #include <string.h>
 
 #include "sys.h"
+#include "wait_packet.h"
 
 #define WAIT_THREAD_SLOTS   (MAXIMUM_WAIT_OBJECTS - 1)
 #define WAIT_THREAD_IDLE_MS 10000
