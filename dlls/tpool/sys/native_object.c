@@ -1,6 +1,7 @@
 /*
- * Native waitable objects: events, semaphores and mutexes behind handles,
- * the waits on them, and wait packets.
+ * Native waitable objects: their handles and lifetime, the dispatcher and
+ * the waits on them (the types, events, semaphores and mutexes, are
+ * native_sync.c's; wait packets wait_packet_posix.c's).
  *
  * A handle is the address of its object.  Object memory never goes back to
  * the heap: a destroyed object is kept on a free list and comes back as a
@@ -28,7 +29,6 @@
  */
 
 #include "sys.h"
-#include "wait_packet.h"
 #include "io_port.h"
 
 #include "native_object.h"
@@ -39,7 +39,7 @@ static struct lock wait_all_lock = LOCK_INIT(LOCK_NATIVE_WAIT_ALL);
 
 /* ---- Handles and object lifetime --------------------------------------- */
 
-static struct native_object *native_object_alloc(const struct native_object_ops *ops)
+struct native_object *native_object_alloc(const struct native_object_ops *ops)
 {
     struct native_object *obj;
 
@@ -65,8 +65,7 @@ static struct native_object *native_object_alloc(const struct native_object_ops 
     return obj;
 }
 
-/* Makes an initialized object reachable through its handle. */
-static HANDLE native_object_publish(struct native_object *obj)
+HANDLE native_object_publish(struct native_object *obj)
 {
     atomic_store_explicit(&obj->closed, 0, memory_order_relaxed);
     atomic_store_explicit(&obj->refs, 1, memory_order_release);
@@ -162,16 +161,6 @@ void native_link_dequeue(struct wait_link *link)
     if (link->block->wait_all) link->object->wait_all_links--;
 }
 
-/* A signal in progress: the object locks it holds, and the wait packets it
- * satisfied, notified once the locks are released, in the order they were
- * satisfied. */
-struct native_signal
-{
-    BOOL wait_all_locked;
-    struct wait_block *notify_first;
-    struct wait_block **notify_last;
-};
-
 static void native_block_notify(struct wait_block *block, struct native_signal *signal)
 {
     if (!block->notify_unlocked)
@@ -212,9 +201,7 @@ static void wait_all_try_satisfy(struct wait_block *block, struct native_object 
         if (block->links[i].object != held) lock_release(&block->links[i].object->lock);
 }
 
-/* Hands the signal of a locked object to its waiters, oldest first, for as
- * long as it lasts. */
-static void native_object_satisfy_waiters(struct native_object *obj, struct native_signal *signal)
+void native_object_satisfy_waiters(struct native_object *obj, struct native_signal *signal)
 {
     struct list *cursor, *next;
 
@@ -239,9 +226,7 @@ static void native_object_satisfy_waiters(struct native_object *obj, struct nati
     }
 }
 
-/* Locks an object about to be signalled, with wait_all_lock too when
- * wait-all waiters may need further object locks. */
-static void native_object_lock_for_signal(struct native_object *obj, struct native_signal *signal)
+void native_object_lock_for_signal(struct native_object *obj, struct native_signal *signal)
 {
     signal->notify_first = NULL;
     signal->notify_last = &signal->notify_first;
@@ -257,7 +242,7 @@ static void native_object_lock_for_signal(struct native_object *obj, struct nati
 
 /* The signalling thread still holds its reference on the object, so a
  * packet's reference, dropped by its notify, is never the last. */
-static void native_object_unlock_after_signal(struct native_object *obj, struct native_signal *signal)
+void native_object_unlock_after_signal(struct native_object *obj, struct native_signal *signal)
 {
     struct wait_block *block, *next;
 
@@ -392,15 +377,13 @@ static DWORD wait_for_objects(struct native_object **objects, DWORD count, BOOL 
     return (DWORD)atomic_load(&block.status);
 }
 
-static const struct native_object_ops mutex_ops;
-
 /* Counts the mutexes a satisfied wait acquired, for the checked mode. */
 static void count_acquired_mutexes(struct native_object **objects, DWORD count, BOOL wait_all, DWORD result)
 {
     DWORD i;
 
     for (i = 0; result < count && i < count; i++)
-        if ((wait_all || i == result) && objects[i]->ops == &mutex_ops)
+        if ((wait_all || i == result) && objects[i]->ops == &native_mutex_ops)
             thread_state_current()->mutexes++;
 }
 
@@ -460,226 +443,4 @@ DWORD WINAPI WaitForSingleObjectEx(HANDLE handle, DWORD timeout, BOOL alertable)
 DWORD WINAPI WaitForSingleObject(HANDLE handle, DWORD timeout)
 {
     return WaitForMultipleObjectsEx(1, &handle, FALSE, timeout, FALSE);
-}
-
-/* ---- Object types ------------------------------------------------------ */
-
-static BOOL names_unsupported(const void *name)
-{
-    if (!name) return FALSE;
-    SetLastError(ERROR_NOT_SUPPORTED);
-    return TRUE;
-}
-
-static BOOL event_signaled(const struct native_object *obj, DWORD tid)
-{
-    (void)tid;
-    return obj->u.event.signaled;
-}
-
-static void event_consume(struct native_object *obj, DWORD tid)
-{
-    (void)tid;
-    if (!obj->u.event.manual_reset) obj->u.event.signaled = FALSE;
-}
-
-static const struct native_object_ops event_ops = { event_signaled, event_consume };
-
-static HANDLE event_create(BOOL manual_reset, BOOL initial_state)
-{
-    struct native_object *obj = native_object_alloc(&event_ops);
-
-    if (!obj) return NULL;
-    obj->u.event.manual_reset = !!manual_reset;
-    obj->u.event.signaled = !!initial_state;
-    return native_object_publish(obj);
-}
-
-HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset, BOOL initial_state, LPCSTR name)
-{
-    (void)sa;
-    if (names_unsupported(name)) return NULL;
-    return event_create(manual_reset, initial_state);
-}
-
-HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset, BOOL initial_state, LPCWSTR name)
-{
-    (void)sa;
-    if (names_unsupported(name)) return NULL;
-    return event_create(manual_reset, initial_state);
-}
-
-BOOL WINAPI SetEvent(HANDLE handle)
-{
-    struct native_object *obj = native_object_from_handle(handle, &event_ops);
-    struct native_signal signal;
-
-    if (!obj) return FALSE;
-    native_object_lock_for_signal(obj, &signal);
-    obj->u.event.signaled = TRUE;
-    native_object_satisfy_waiters(obj, &signal);
-    native_object_unlock_after_signal(obj, &signal);
-    native_object_release(obj);
-    return TRUE;
-}
-
-BOOL WINAPI ResetEvent(HANDLE handle)
-{
-    struct native_object *obj = native_object_from_handle(handle, &event_ops);
-
-    if (!obj) return FALSE;
-    lock_acquire(&obj->lock);
-    obj->u.event.signaled = FALSE;
-    lock_release(&obj->lock);
-    native_object_release(obj);
-    return TRUE;
-}
-
-static BOOL semaphore_signaled(const struct native_object *obj, DWORD tid)
-{
-    (void)tid;
-    return obj->u.semaphore.count > 0;
-}
-
-static void semaphore_consume(struct native_object *obj, DWORD tid)
-{
-    (void)tid;
-    obj->u.semaphore.count--;
-}
-
-static const struct native_object_ops semaphore_ops = { semaphore_signaled, semaphore_consume };
-
-static HANDLE semaphore_create(LONG initial, LONG max)
-{
-    struct native_object *obj;
-
-    if (max <= 0 || initial < 0 || initial > max)
-    {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return NULL;
-    }
-    if (!(obj = native_object_alloc(&semaphore_ops))) return NULL;
-    obj->u.semaphore.count = initial;
-    obj->u.semaphore.max = max;
-    return native_object_publish(obj);
-}
-
-HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG max, LPCSTR name)
-{
-    (void)sa;
-    if (names_unsupported(name)) return NULL;
-    return semaphore_create(initial, max);
-}
-
-HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG max, LPCWSTR name)
-{
-    (void)sa;
-    if (names_unsupported(name)) return NULL;
-    return semaphore_create(initial, max);
-}
-
-BOOL WINAPI ReleaseSemaphore(HANDLE handle, LONG count, LPLONG previous)
-{
-    struct native_object *obj;
-    struct native_signal signal;
-    BOOL ret = FALSE;
-
-    if (count <= 0)
-    {
-        SetLastError(ERROR_INVALID_PARAMETER);
-        return FALSE;
-    }
-    if (!(obj = native_object_from_handle(handle, &semaphore_ops))) return FALSE;
-
-    native_object_lock_for_signal(obj, &signal);
-    if (count > obj->u.semaphore.max - obj->u.semaphore.count)
-        SetLastError(ERROR_TOO_MANY_POSTS);
-    else
-    {
-        if (previous) *previous = obj->u.semaphore.count;
-        obj->u.semaphore.count += count;
-        native_object_satisfy_waiters(obj, &signal);
-        ret = TRUE;
-    }
-    native_object_unlock_after_signal(obj, &signal);
-    native_object_release(obj);
-    return ret;
-}
-
-static BOOL mutex_signaled(const struct native_object *obj, DWORD tid)
-{
-    return !obj->u.mutex.owner || obj->u.mutex.owner == tid;
-}
-
-static void mutex_consume(struct native_object *obj, DWORD tid)
-{
-    obj->u.mutex.owner = tid;
-    obj->u.mutex.recursion++;
-}
-
-static const struct native_object_ops mutex_ops = { mutex_signaled, mutex_consume };
-
-static HANDLE mutex_create(BOOL initial_owner)
-{
-    struct native_object *obj = native_object_alloc(&mutex_ops);
-
-    if (!obj) return NULL;
-    obj->u.mutex.owner = initial_owner ? GetCurrentThreadId() : 0;
-    obj->u.mutex.recursion = initial_owner ? 1 : 0;
-    if (initial_owner) thread_state_current()->mutexes++;
-    return native_object_publish(obj);
-}
-
-HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner, LPCSTR name)
-{
-    (void)sa;
-    if (names_unsupported(name)) return NULL;
-    return mutex_create(initial_owner);
-}
-
-HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner, LPCWSTR name)
-{
-    (void)sa;
-    if (names_unsupported(name)) return NULL;
-    return mutex_create(initial_owner);
-}
-
-BOOL WINAPI ReleaseMutex(HANDLE handle)
-{
-    struct native_object *obj = native_object_from_handle(handle, &mutex_ops);
-    struct native_signal signal;
-    BOOL ret = FALSE;
-
-    if (!obj) return FALSE;
-    native_object_lock_for_signal(obj, &signal);
-    if (obj->u.mutex.owner != GetCurrentThreadId())
-        SetLastError(ERROR_NOT_OWNER);
-    else
-    {
-        if (!--obj->u.mutex.recursion)
-        {
-            obj->u.mutex.owner = 0;
-            native_object_satisfy_waiters(obj, &signal);
-        }
-        thread_state_current()->mutexes--;
-        ret = TRUE;
-    }
-    native_object_unlock_after_signal(obj, &signal);
-    native_object_release(obj);
-    return ret;
-}
-
-NTSTATUS handle_check_waitable(HANDLE handle)
-{
-    DWORD error = GetLastError();
-    struct native_object *obj;
-    NTSTATUS status;
-
-    if ((LONG_PTR)handle < 0) return STATUS_SUCCESS;
-    obj = native_object_from_handle(handle, NULL);
-    SetLastError(error);
-    if (!obj) return STATUS_INVALID_HANDLE;
-    status = obj->ops == &mutex_ops ? STATUS_INVALID_PARAMETER_3 : STATUS_SUCCESS;
-    native_object_release(obj);
-    return status;
 }

@@ -1,6 +1,6 @@
-/* Layer 1, POSIX backend: what the native waitable objects
- * (native_object.c) share with their wait packets (wait_packet_posix.c).
- * Private to the two. */
+/* Layer 1, POSIX backend: what the native waitable objects' dispatcher
+ * (native_object.c) shares with their types (native_sync.c) and their wait
+ * packets (wait_packet_posix.c).  Private to the three. */
 
 #ifndef TPOOL_NATIVE_OBJECT_H
 #define TPOOL_NATIVE_OBJECT_H
@@ -80,6 +80,30 @@ struct wait_block
     struct wait_link *links;        /* count of them */
 };
 
+extern const struct native_object_ops native_mutex_ops;
+
+/* A signal in progress: the object locks it holds, and the wait packets it
+ * satisfied, notified once the locks are released, in the order they were
+ * satisfied. */
+struct native_signal
+{
+    BOOL wait_all_locked;
+    struct wait_block *notify_first;
+    struct wait_block **notify_last;
+};
+
+/* An object for a new handle, with its type: from the free list, or new
+ * (NULL with ERROR_NOT_ENOUGH_MEMORY). */
+struct native_object *native_object_alloc(const struct native_object_ops *ops);
+/* Makes an initialized object reachable through its handle. */
+HANDLE native_object_publish(struct native_object *obj);
+/* A signal: locks an object about to be signalled (with wait_all_lock too
+ * when wait-all waiters may need further object locks), hands its signal
+ * to its waiters, oldest first, for as long as it lasts, and unlocks,
+ * notifying the wait packets satisfied. */
+void native_object_lock_for_signal(struct native_object *obj, struct native_signal *signal);
+void native_object_satisfy_waiters(struct native_object *obj, struct native_signal *signal);
+void native_object_unlock_after_signal(struct native_object *obj, struct native_signal *signal);
 /* Drops a reference; the last one puts the object on the free list. */
 void native_object_release(struct native_object *obj);
 /* The object a handle names (of type `ops`, or any type if NULL), with a
