@@ -184,5 +184,26 @@ BOOL stress_target_fail_now(struct stress_object *o, struct stress_io_op *op);
 /* Runs one thread's operations, then its teardown (stress_ops.c). */
 DWORD WINAPI stress_thread_main(void *arg);
 const char *stress_op_name(unsigned int op);
+/* stress_ops.c's helpers: a random number below n; memory freed with the
+ * thread; a relative due time; waits for *value to reach target, and
+ * checks the object's count against the model's bounds (FALSE: failed). */
+unsigned int stress_rnd(struct stress_thread *t, unsigned int n);
+void *stress_thread_alloc(struct stress_thread *t, size_t size);
+FILETIME stress_filetime(LONGLONG value);
+BOOL stress_wait_count(struct stress_thread *t, volatile LONG *value, LONG target,
+                       struct stress_object *o, const char *what);
+BOOL stress_check_bounds(struct stress_thread *t, struct stress_object *o, LONG low,
+                         const char *what);
+
+/* stress_arming.c: setting and disarming timers and waits (TRUE if the
+ * object is armed after), waiting for an object's callbacks, the exact
+ * checkpoint of an armed one, settling it, and I/O operations. */
+BOOL stress_set_arming(struct stress_thread *t, struct stress_object *o, BOOL ex, BOOL arm);
+void stress_wait_for_object(struct stress_object *o, BOOL cancel);
+void stress_checkpoint_armed(struct stress_thread *t, struct stress_object *o);
+void stress_settle(struct stress_thread *t, struct stress_object *o);
+void stress_io_start(struct stress_thread *t, struct stress_object *o, BOOL fail);
+void stress_io_complete(struct stress_thread *t, struct stress_object *o);
+void stress_io_complete_all(struct stress_thread *t, struct stress_object *o);
 
 #endif

@@ -10,7 +10,6 @@
 
 #include "stress.h"
 
-
 enum stress_op
 {
     OP_CREATE, OP_SUBMIT, OP_SUBMIT_SYNC, OP_SET, OP_SET_EX, OP_DISARM, OP_DISARM_EX,
@@ -31,11 +30,9 @@ const char *stress_op_name(unsigned int op)
     return op < OP_COUNT ? op_names[op] : "?";
 }
 
-#define LONG_DUE (-36000000000LL)   /* an hour: never fires during a run */
-
 /* ---- Helpers --------------------------------------------------------- */
 
-static unsigned int rnd(struct stress_thread *t, unsigned int n)
+unsigned int stress_rnd(struct stress_thread *t, unsigned int n)
 {
     t->rng ^= t->rng >> 12;
     t->rng ^= t->rng << 25;
@@ -43,8 +40,7 @@ static unsigned int rnd(struct stress_thread *t, unsigned int n)
     return (unsigned int)((t->rng * 0x2545f4914f6cdd1dULL) >> 33) % n;
 }
 
-
-static void *thread_alloc(struct stress_thread *t, size_t size)
+void *stress_thread_alloc(struct stress_thread *t, size_t size)
 {
     void *memory = calloc(1, size);
 
@@ -78,7 +74,7 @@ static void thread_log(struct stress_thread *t, unsigned int op, int slot,
     entry->p = o ? o->p : 0;
 }
 
-static FILETIME filetime(LONGLONG value)
+FILETIME stress_filetime(LONGLONG value)
 {
     ULARGE_INTEGER large;
     FILETIME time;
@@ -91,7 +87,7 @@ static FILETIME filetime(LONGLONG value)
 
 /* Waits until *value reaches target; FALSE (and the run fails) if it does
  * not within TEST_TIMEOUT of the last callback of the thread's objects. */
-static BOOL wait_count(struct stress_thread *t, volatile LONG *value, LONG target,
+BOOL stress_wait_count(struct stress_thread *t, volatile LONG *value, LONG target,
                        struct stress_object *o, const char *what)
 {
     BOOL ok = TRUE;
@@ -112,7 +108,7 @@ static BOOL wait_count(struct stress_thread *t, volatile LONG *value, LONG targe
 }
 
 /* g <= ran <= p, with ran read now. */
-static BOOL check_bounds(struct stress_thread *t, struct stress_object *o, LONG low,
+BOOL stress_check_bounds(struct stress_thread *t, struct stress_object *o, LONG low,
                          const char *what)
 {
     LONG ran = counter_now(&o->ran);
@@ -142,23 +138,23 @@ static void environment(struct stress_thread *t, TP_CALLBACK_ENVIRON *env, BOOL 
     };
 
     InitializeThreadpoolEnvironment(env);
-    if (rnd(t, 4))
+    if (stress_rnd(t, 4))
         SetThreadpoolCallbackPool(env, t->run->pool);
     if (in_group)
         SetThreadpoolCallbackCleanupGroup(env, t->group, stress_cancel_callback);
-    SetThreadpoolCallbackPriority(env, priorities[rnd(t, 3)]);
+    SetThreadpoolCallbackPriority(env, priorities[stress_rnd(t, 3)]);
 }
 
 static void op_create(struct stress_thread *t, int slot)
 {
-    struct stress_object *o = thread_alloc(t, sizeof(*o));
+    struct stress_object *o = stress_thread_alloc(t, sizeof(*o));
     TP_CALLBACK_ENVIRON env;
 
-    o->kind = rnd(t, 4);
+    o->kind = stress_rnd(t, 4);
     o->owner = t;
     o->id = InterlockedIncrement(&t->run->next_id);
-    o->in_group = rnd(t, 2);
-    o->actions = rnd(t, 8) < 2 ? rnd(t, ACT_KINDS) : ACT_NONE;
+    o->in_group = stress_rnd(t, 2);
+    o->actions = stress_rnd(t, 8) < 2 ? stress_rnd(t, ACT_KINDS) : ACT_NONE;
     environment(t, &env, o->in_group);
     switch (o->kind)
     {
@@ -185,185 +181,14 @@ static void op_create(struct stress_thread *t, int slot)
     thread_log(t, OP_CREATE, slot, o, -1);
 }
 
-/* ---- Timers and waits ------------------------------------------------ */
-
-/* The previous arming, replaced by a SetThreadpool{Timer,Wait}Ex call that
- * returned `recalled`: TRUE means its callback will not run. */
-static void resolve_ex(struct stress_thread *t, struct stress_object *o, BOOL recalled)
-{
-    switch (o->arming)
-    {
-    case ARM_NONE:
-        if (recalled)
-            stress_fail(t->run, "object %u: Ex call recalled an arming that was not set", o->id);
-        break;
-    case ARM_COND:
-        if (!recalled)
-            stress_fail(t->run, "object %u: Ex call did not recall an arming that cannot have "
-                        "fired", o->id);
-        break;
-    case ARM_CERTAIN:
-        if (recalled)
-            o->g--, o->p--;
-        break;
-    case ARM_MAYBE:
-        if (recalled)
-            o->p--;
-        break;
-    }
-}
-
-/* The same with the plain function: the previous arming may have fired. */
-static void resolve_plain(struct stress_object *o)
-{
-    if (o->arming == ARM_CERTAIN)
-        o->g--;
-}
-
-static BOOL set_arming(struct stress_thread *t, struct stress_object *o, BOOL ex, BOOL arm)
-{
-    LONGLONG due = arm && rnd(t, 4) ? -(LONGLONG)rnd(t, 20000) : LONG_DUE;
-    BOOL recalled = FALSE, infinite = !rnd(t, 2);
-    FILETIME time = filetime(due);
-
-    if (o->kind == KIND_TIMER)
-    {
-        DWORD window = rnd(t, 3);
-        if (ex)
-            recalled = SetThreadpoolTimerEx(o->handle, arm ? &time : NULL, 0, window);
-        else
-            SetThreadpoolTimer(o->handle, arm ? &time : NULL, 0, window);
-    }
-    else
-    {
-        /* the previous arming consumed the signal or was replaced */
-        if (arm)
-            ResetEvent(o->event);
-        if (ex)
-            recalled = SetThreadpoolWaitEx(o->handle, arm ? o->event : NULL,
-                                           infinite ? NULL : &time, NULL);
-        else
-            SetThreadpoolWait(o->handle, arm ? o->event : NULL, infinite ? NULL : &time);
-        if (arm && infinite)
-            due = LONG_DUE;
-    }
-    if (ex)
-        resolve_ex(t, o, recalled);
-    else
-        resolve_plain(o);
-    o->arming = ARM_NONE;
-    if (arm && due == LONG_DUE)
-        o->arming = ARM_COND;
-    else if (arm)
-    {
-        o->arming = ARM_CERTAIN;
-        o->g++, o->p++;
-        if (o->kind == KIND_WAIT)
-            o->max_timeouts++;
-    }
-    if (o->kind == KIND_TIMER && IsThreadpoolTimerSet(o->handle) != arm)
-        stress_fail(t->run, "object %u: IsThreadpoolTimerSet is %d after %s", o->id, !arm,
-                    arm ? "setting" : "disarming");
-    return recalled;
-}
-
-static void wait_for_object(struct stress_object *o, BOOL cancel)
-{
-    switch (o->kind)
-    {
-    case KIND_WORK: WaitForThreadpoolWorkCallbacks(o->handle, cancel); break;
-    case KIND_TIMER: WaitForThreadpoolTimerCallbacks(o->handle, cancel); break;
-    case KIND_WAIT: WaitForThreadpoolWaitCallbacks(o->handle, cancel); break;
-    default: WaitForThreadpoolIoCallbacks(o->handle, cancel); break;
-    }
-}
-
-/* WaitFor...(FALSE) while armed: everything before the current arming is
- * resolved; the current one may or may not have fired yet. */
-static void checkpoint_armed(struct stress_thread *t, struct stress_object *o)
-{
-    if (!wait_count(t, &o->ran, o->g, o, "checkpoint"))
-        return;
-    wait_for_object(o, FALSE);
-    if (!check_bounds(t, o, o->g, "checkpoint"))
-        return;
-    if (o->arming == ARM_CERTAIN || o->arming == ARM_MAYBE)
-    {
-        /* ran == p: the current arming fired too */
-        o->arming = counter_now(&o->ran) == o->p ? ARM_NONE : ARM_MAYBE;
-        o->g = counter_now(&o->ran);
-        o->p = counter_now(&o->ran) + (o->arming == ARM_MAYBE);
-    }
-    else
-        o->g = o->p = counter_now(&o->ran);
-}
-
-/* Disarm, then WaitFor...(FALSE): the count is final and exact. */
-static void settle(struct stress_thread *t, struct stress_object *o)
-{
-    if (rnd(t, 2) && !wait_count(t, &o->ran, o->g, o, "settle"))
-        return;
-    set_arming(t, o, rnd(t, 2), FALSE);
-    wait_for_object(o, FALSE);
-    if (check_bounds(t, o, o->g, "settle"))
-        o->g = o->p = counter_now(&o->ran);
-}
-
-/* ---- I/O ------------------------------------------------------------- */
-
-static void io_start(struct stress_thread *t, struct stress_object *o, BOOL fail)
-{
-    struct stress_io_op *op = thread_alloc(t, sizeof(*op));
-
-    StartThreadpoolIo(o->handle);
-    if (fail)
-    {
-        if (!stress_target_fail_now(o, op))
-            stress_fail(t->run, "object %u: the failing operation did not fail", o->id);
-        CancelThreadpoolIo(o->handle);
-        /* a given-up completion may have come in between, taken for it */
-        if (o->io_skipping)
-            o->p++;
-        return;
-    }
-    if (!stress_target_begin(o, op))
-        stress_fail(t->run, "object %u: starting a read failed: %u", o->id,
-                    (unsigned int)GetLastError());
-    if ((op->early = o->io_skipping))
-        o->p++;
-    o->started[o->num_started++] = op;
-}
-
-static void io_complete(struct stress_thread *t, struct stress_object *o)
-{
-    struct stress_io_op *op = o->started[0];
-
-    memmove(o->started, o->started + 1, --o->num_started * sizeof(o->started[0]));
-    if (!stress_target_finish(o, op))
-        stress_fail(t->run, "object %u: completing a read failed: %u", o->id,
-                    (unsigned int)GetLastError());
-    /* a read a cancelling wait gave up gets no callback of its own */
-    if (op->skipped)
-        return;
-    o->g++;
-    if (!op->early)
-        o->p++;
-}
-
-static void io_complete_all(struct stress_thread *t, struct stress_object *o)
-{
-    while (o->num_started)
-        io_complete(t, o);
-}
-
 /* ---- Waiting and closing --------------------------------------------- */
 
 static void wait_cancel(struct stress_thread *t, struct stress_object *o)
 {
     int i;
 
-    wait_for_object(o, TRUE);
-    if (!check_bounds(t, o, 0, "cancelling wait"))
+    stress_wait_for_object(o, TRUE);
+    if (!stress_check_bounds(t, o, 0, "cancelling wait"))
         return;
     o->g = counter_now(&o->ran);
     if (o->kind == KIND_WORK)
@@ -386,9 +211,9 @@ static void wait_cancel(struct stress_thread *t, struct stress_object *o)
 /* Work and I/O: complete what was started, then WaitFor...(FALSE). */
 static void checkpoint_exact(struct stress_thread *t, struct stress_object *o)
 {
-    io_complete_all(t, o);
-    wait_for_object(o, FALSE);
-    if (!check_bounds(t, o, o->g, "checkpoint"))
+    stress_io_complete_all(t, o);
+    stress_wait_for_object(o, FALSE);
+    if (!stress_check_bounds(t, o, o->g, "checkpoint"))
         return;
     o->g = counter_now(&o->ran);
     if (!o->io_skipping)
@@ -410,13 +235,13 @@ static void close_object(struct stress_object *o)
  * no callback may start. */
 static void op_close(struct stress_thread *t, int slot, struct stress_object *o)
 {
-    BOOL cancel = rnd(t, 2);
+    BOOL cancel = stress_rnd(t, 2);
 
     if (o->kind == KIND_TIMER || o->kind == KIND_WAIT)
-        set_arming(t, o, rnd(t, 2), FALSE);
-    io_complete_all(t, o);
-    wait_for_object(o, cancel);
-    check_bounds(t, o, cancel ? 0 : o->g, cancel ? "cancelling close" : "close");
+        stress_set_arming(t, o, stress_rnd(t, 2), FALSE);
+    stress_io_complete_all(t, o);
+    stress_wait_for_object(o, cancel);
+    stress_check_bounds(t, o, cancel ? 0 : o->g, cancel ? "cancelling close" : "close");
     o->app_closed = TRUE;
     close_object(o);
     InterlockedExchange(&o->dead, 1);
@@ -453,9 +278,9 @@ static void zombies_settle(struct stress_thread *t)
         o = t->zombies[i];
         if (o->in_group)
             t->zombies[kept++] = o;
-        else if (wait_count(t, &o->ran, o->g, o, "closed with callbacks pending"))
+        else if (stress_wait_count(t, &o->ran, o->g, o, "closed with callbacks pending"))
         {
-            check_bounds(t, o, o->g, "closed with callbacks pending");
+            stress_check_bounds(t, o, o->g, "closed with callbacks pending");
             InterlockedExchange(&o->dead, 1);
         }
     }
@@ -466,13 +291,13 @@ static void zombies_settle(struct stress_thread *t)
 
 static void op_simple(struct stress_thread *t)
 {
-    struct stress_simple *s = thread_alloc(t, sizeof(*s));
+    struct stress_simple *s = stress_thread_alloc(t, sizeof(*s));
     TP_CALLBACK_ENVIRON env;
 
     s->kind = KIND_SIMPLE;
     s->owner = t;
     s->id = InterlockedIncrement(&t->run->next_id);
-    s->in_group = rnd(t, 2);
+    s->in_group = stress_rnd(t, 2);
     environment(t, &env, s->in_group);
     if (t->num_simples == t->max_simples)
     {
@@ -497,7 +322,7 @@ static void release_check_member(struct stress_thread *t, struct stress_object *
         low = 0;
     else if (o->arming == ARM_CERTAIN)
         low--;        /* the release disarmed it, perhaps before it fired */
-    check_bounds(t, o, low, cancel ? "group release with cancel" : "group release");
+    stress_check_bounds(t, o, low, cancel ? "group release with cancel" : "group release");
     cancels = counter_now(&o->cancels);
     if (cancels != (cancel && !o->app_closed))
         stress_fail(t->run, "object %u: %d cancel callbacks, expected %d", o->id, (int)cancels,
@@ -515,7 +340,7 @@ static void op_release(struct stress_thread *t, BOOL cancel)
 
     for (slot = 0; slot < STRESS_SLOTS; slot++)
         if ((o = t->slots[slot]) && o->in_group)
-            io_complete_all(t, o);
+            stress_io_complete_all(t, o);
     CloseThreadpoolCleanupGroupMembers(t->group, cancel, t);
     for (slot = 0; slot < STRESS_SLOTS; slot++)
     {
@@ -556,11 +381,11 @@ static void op_release(struct stress_thread *t, BOOL cancel)
 
 static void step_work(struct stress_thread *t, int slot, struct stress_object *o)
 {
-    unsigned int r = rnd(t, 100), n;
+    unsigned int r = stress_rnd(t, 100), n;
 
     if (r < 45)
     {
-        for (n = 1 + (r < 10 ? rnd(t, 4) : 0); n; n--)
+        for (n = 1 + (r < 10 ? stress_rnd(t, 4) : 0); n; n--)
         {
             SubmitThreadpoolWork(o->handle);
             o->g++, o->p++;
@@ -604,17 +429,17 @@ static void step_work(struct stress_thread *t, int slot, struct stress_object *o
 
 static void step_armed(struct stress_thread *t, int slot, struct stress_object *o)
 {
-    unsigned int r = rnd(t, 100);
-    BOOL ex = rnd(t, 2), result;
+    unsigned int r = stress_rnd(t, 100);
+    BOOL ex = stress_rnd(t, 2), result;
 
     if (r < 40)
     {
-        result = set_arming(t, o, ex, TRUE);
+        result = stress_set_arming(t, o, ex, TRUE);
         thread_log(t, ex ? OP_SET_EX : OP_SET, slot, o, ex ? result : -1);
     }
     else if (r < 48)
     {
-        result = set_arming(t, o, ex, FALSE);
+        result = stress_set_arming(t, o, ex, FALSE);
         thread_log(t, ex ? OP_DISARM_EX : OP_DISARM, slot, o, ex ? result : -1);
     }
     else if (r < 63 && o->kind == KIND_WAIT)
@@ -629,12 +454,12 @@ static void step_armed(struct stress_thread *t, int slot, struct stress_object *
     }
     else if (r < 73)
     {
-        checkpoint_armed(t, o);
+        stress_checkpoint_armed(t, o);
         thread_log(t, OP_CHECKPOINT, slot, o, -1);
     }
     else if (r < 84)
     {
-        settle(t, o);
+        stress_settle(t, o);
         thread_log(t, OP_SETTLE, slot, o, -1);
     }
     else if (r < 93)
@@ -651,21 +476,21 @@ static void step_armed(struct stress_thread *t, int slot, struct stress_object *
 
 static void step_io(struct stress_thread *t, int slot, struct stress_object *o)
 {
-    unsigned int r = rnd(t, 100);
+    unsigned int r = stress_rnd(t, 100);
 
     if (r < 35 && o->num_started < STRESS_MAX_STARTED)
     {
-        io_start(t, o, FALSE);
+        stress_io_start(t, o, FALSE);
         thread_log(t, OP_START, slot, o, o->num_started);
     }
     else if (r < 42)
     {
-        io_start(t, o, TRUE);
+        stress_io_start(t, o, TRUE);
         thread_log(t, OP_START_FAIL, slot, o, -1);
     }
     else if (r < 70 && o->num_started)
     {
-        io_complete(t, o);
+        stress_io_complete(t, o);
         thread_log(t, OP_COMPLETE, slot, o, o->num_started);
     }
     else if (r < 82)
@@ -687,15 +512,15 @@ static void step_io(struct stress_thread *t, int slot, struct stress_object *o)
 
 static void step(struct stress_thread *t)
 {
-    unsigned int r = rnd(t, 1000);
+    unsigned int r = stress_rnd(t, 1000);
     struct stress_object *o;
     int slot;
 
     if (r < 30)
         op_simple(t);
     else if (r < 38)
-        op_release(t, rnd(t, 2));
-    else if (!(o = t->slots[slot = rnd(t, STRESS_SLOTS)]))
+        op_release(t, stress_rnd(t, 2));
+    else if (!(o = t->slots[slot = stress_rnd(t, STRESS_SLOTS)]))
         op_create(t, slot);
     else if (o->kind == KIND_WORK)
         step_work(t, slot, o);
@@ -717,15 +542,15 @@ static void teardown(struct stress_thread *t)
         if (!(o = t->slots[slot]) || o->in_group)
             continue;
         if (o->kind == KIND_TIMER || o->kind == KIND_WAIT)
-            settle(t, o);
+            stress_settle(t, o);
         op_close(t, slot, o);
     }
     zombies_settle(t);
     if (!counter_now(&t->run->failed))
-        op_release(t, rnd(t, 2));
+        op_release(t, stress_rnd(t, 2));
     for (i = 0; i < t->num_simples && !counter_now(&t->run->failed); i++)
         if (!t->simples[i]->in_group)
-            wait_count(t, &t->simples[i]->ran, 1, NULL, "simple callback");
+            stress_wait_count(t, &t->simples[i]->ran, 1, NULL, "simple callback");
     CloseThreadpoolCleanupGroup(t->group);
 }
 
