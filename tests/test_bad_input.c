@@ -103,8 +103,7 @@ static LONG rendezvous_in(PTP_POOL pool, LONG count)
     PTP_WORK work;
     LONG i;
 
-    InitializeThreadpoolEnvironment(&environment);
-    SetThreadpoolCallbackPool(&environment, pool);
+    env_with_pool(&environment, pool);
     assert_non_null(work = CreateThreadpoolWork(rendezvous_callback, &rendezvous, &environment));
     for (i = 0; i < count; i++)
         SubmitThreadpoolWork(work);

@@ -258,8 +258,7 @@ static int case_starved(void)
     PTP_WORK blocked, waiting;
 
     SetThreadpoolThreadMaximum(pool, 1);
-    InitializeThreadpoolEnvironment(&environment);
-    SetThreadpoolCallbackPool(&environment, pool);
+    env_with_pool(&environment, pool);
     blocked = CreateThreadpoolWork(wait_for_release, release, &environment);
     waiting = CreateThreadpoolWork(quick_work, NULL, &environment);
     SubmitThreadpoolWork(blocked);
@@ -359,8 +358,7 @@ static void test_block_matches_stats(void **state)
     int i;
 
     assert_non_null(pool);
-    InitializeThreadpoolEnvironment(&environment);
-    SetThreadpoolCallbackPool(&environment, pool);
+    env_with_pool(&environment, pool);
     work = CreateThreadpoolWork(quick_work, NULL, &environment);
     timer = CreateThreadpoolTimer(unused_timer, NULL, &environment);
     wait = CreateThreadpoolWait(unused_wait, NULL, &environment);

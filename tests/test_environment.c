@@ -56,8 +56,7 @@ static void test_stack_information(void **state)
 
     /* the pool's threads get it */
     probe.done = CreateEventA(NULL, FALSE, FALSE, NULL);
-    InitializeThreadpoolEnvironment(&env);
-    SetThreadpoolCallbackPool(&env, pool);
+    env_with_pool(&env, pool);
     work = CreateThreadpoolWork(probe_stack, &probe, &env);
     SubmitThreadpoolWork(work);
     assert_signaled(probe.done);

@@ -134,8 +134,7 @@ static void test_runs_with_the_threads_it_has(void **state)
     pool = CreateThreadpool(NULL);
     assert_non_null(pool);
     assert_true(SetThreadpoolThreadMinimum(pool, 1));
-    InitializeThreadpoolEnvironment(&env);
-    SetThreadpoolCallbackPool(&env, pool);
+    env_with_pool(&env, pool);
     work = CreateThreadpoolWork(tally_work, &tally, &env);
     assert_non_null(work);
 

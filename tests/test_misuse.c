@@ -358,8 +358,7 @@ static int case_checked_clean(void)
     mutex = CreateMutexA(NULL, FALSE, NULL);
     done = CreateEventA(NULL, TRUE, FALSE, NULL);
     SetThreadpoolThreadMaximum(pool, 1);
-    InitializeThreadpoolEnvironment(&environment);
-    SetThreadpoolCallbackPool(&environment, pool);
+    env_with_pool(&environment, pool);
     work = CreateThreadpoolWork(tidy_callback, NULL, &environment);
     SubmitThreadpoolWork(work);
     SubmitThreadpoolWork(work);

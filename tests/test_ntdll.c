@@ -23,7 +23,7 @@ static void test_pool(void **state)
     TP_POOL *pool;
 
     /* not validated, as on Windows; no thread is started with it */
-    pool = pool_with_max(1);
+    pool = tp_pool_with_max(1);
     info.StackReserve = 1;
     info.StackCommit = 1;
     assert_status(TpSetPoolStackInformation(pool, &info), STATUS_SUCCESS);
@@ -35,7 +35,7 @@ static void test_pool(void **state)
     assert_status(TpQueryPoolStackInformation(pool, NULL), STATUS_INVALID_PARAMETER);
     TpReleasePool(pool);
 
-    pool = pool_with_max(4);
+    pool = tp_pool_with_max(4);
     assert_status(TpSetPoolMinThreads(pool, 2), STATUS_SUCCESS);
     counter_init(&counter, 1);
     env_init(&env, pool);
@@ -49,7 +49,7 @@ static void test_pool(void **state)
 
 static void test_work_posted_five_times(void **state)
 {
-    TP_POOL *pool = pool_with_max(1);
+    TP_POOL *pool = tp_pool_with_max(1);
     TP_CALLBACK_ENVIRON env;
     struct counter counter;
     TP_WORK *work = NULL;
@@ -70,7 +70,7 @@ static void test_work_posted_five_times(void **state)
 
 static void test_work_wait_drops_pending(void **state)
 {
-    TP_POOL *pool = pool_with_max(1);
+    TP_POOL *pool = tp_pool_with_max(1);
     TP_CALLBACK_ENVIRON env;
     struct counter counter;
     struct blocker blocker;
@@ -97,7 +97,7 @@ static void test_work_wait_drops_pending(void **state)
 
 static void test_simple_post(void **state)
 {
-    TP_POOL *pool = pool_with_max(2);
+    TP_POOL *pool = tp_pool_with_max(2);
     TP_CALLBACK_ENVIRON env;
     struct counter counter;
 
@@ -159,7 +159,7 @@ static void WINAPI unexpected_wait(PTP_CALLBACK_INSTANCE instance, void *context
  * thread once per member, a pending simple callback included. */
 static void test_group_cancel(void **state)
 {
-    TP_POOL *pool = pool_with_max(1);
+    TP_POOL *pool = tp_pool_with_max(1);
     struct cancel_record record = { 0 };
     TP_CALLBACK_ENVIRON env, group_env;
     struct blocker blocker;
@@ -197,7 +197,7 @@ static void test_group_cancel(void **state)
 
 static void test_group_release_runs_pending(void **state)
 {
-    TP_POOL *pool = pool_with_max(1);
+    TP_POOL *pool = tp_pool_with_max(1);
     struct cancel_record record = { 0 };
     TP_CLEANUP_GROUP *group;
     TP_CALLBACK_ENVIRON env;
@@ -239,7 +239,7 @@ static void WINAPI call_may_run_long(PTP_CALLBACK_INSTANCE instance, void *conte
 
 static NTSTATUS may_run_long_on_pool_with_max(DWORD max)
 {
-    TP_POOL *pool = pool_with_max(max);
+    TP_POOL *pool = tp_pool_with_max(max);
     struct may_run_long data;
     TP_CALLBACK_ENVIRON env;
 
@@ -442,7 +442,7 @@ static void test_win32_over_ntdll(void **state)
     assert_false(TrySubmitThreadpoolCallback(count_simple, &counter, &env));
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
 
-    pool = pool_with_max(1);
+    pool = tp_pool_with_max(1);
     SetLastError(0xdeadbeef);
     assert_false(SetThreadpoolStackInformation(pool, NULL));
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);

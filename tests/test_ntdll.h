@@ -86,7 +86,7 @@ static inline void env_init(TP_CALLBACK_ENVIRON *env, TP_POOL *pool)
     env->Pool = pool;
 }
 
-static inline TP_POOL *pool_with_max(DWORD max)
+static inline TP_POOL *tp_pool_with_max(DWORD max)
 {
     TP_POOL *pool = NULL;
 

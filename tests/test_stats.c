@@ -93,8 +93,7 @@ static PTP_WORK work_with_priority(PTP_POOL pool, TP_CALLBACK_PRIORITY priority)
     TP_CALLBACK_ENVIRON env;
     PTP_WORK work;
 
-    InitializeThreadpoolEnvironment(&env);
-    SetThreadpoolCallbackPool(&env, pool);
+    env_with_pool(&env, pool);
     SetThreadpoolCallbackPriority(&env, priority);
     work = CreateThreadpoolWork(counting_work, NULL, &env);
     assert_non_null(work);
@@ -119,9 +118,7 @@ static void test_queue_and_callbacks(void **state)
 
     process.size = sizeof(process);
     assert_true(tpool_query_process_stats(&process));
-    pool = CreateThreadpool(NULL);
-    assert_non_null(pool);
-    SetThreadpoolThreadMaximum(pool, 1);
+    pool = pool_with_max(1);
     after.size = sizeof(after);
     assert_true(tpool_query_process_stats(&after));
     assert_int_equal(after.pools, process.pools + 1);
@@ -137,8 +134,7 @@ static void test_queue_and_callbacks(void **state)
     assert_int_equal(lateness_total(&stats), 0);
 
     blocker_init(&gate);
-    InitializeThreadpoolEnvironment(&env);
-    SetThreadpoolCallbackPool(&env, pool);
+    env_with_pool(&env, pool);
     blocker = CreateThreadpoolWork(blocker_work, &gate, &env);
     assert_non_null(blocker);
     high = work_with_priority(pool, TP_CALLBACK_PRIORITY_HIGH);
@@ -247,8 +243,7 @@ static void test_timers(void **state)
     assert_non_null(fired);
     pool = CreateThreadpool(NULL);
     assert_non_null(pool);
-    InitializeThreadpoolEnvironment(&env);
-    SetThreadpoolCallbackPool(&env, pool);
+    env_with_pool(&env, pool);
     query(pool, &stats);
     assert_int_equal(stats.workers, 0);
     timer = CreateThreadpoolTimer(timer_done, fired, &env);
@@ -304,8 +299,7 @@ static void test_waits(void **state)
     assert_non_null(fired);
     pool = CreateThreadpool(NULL);
     assert_non_null(pool);
-    InitializeThreadpoolEnvironment(&env);
-    SetThreadpoolCallbackPool(&env, pool);
+    env_with_pool(&env, pool);
     wait = CreateThreadpoolWait(wait_done, fired, &env);
     assert_non_null(wait);
 

@@ -398,8 +398,7 @@ static void test_timer_recall_races(void **state)
 
     assert_non_null(pool = CreateThreadpool(NULL));
     SetThreadpoolThreadMaximum(pool, 4);
-    InitializeThreadpoolEnvironment(&env);
-    SetThreadpoolCallbackPool(&env, pool);
+    env_with_pool(&env, pool);
     memset(races, 0, sizeof(races));
     for (i = 0; i < RACE_TIMERS; i++)
         assert_non_null(races[i].timer = CreateThreadpoolTimer(race_callback, &races[i], &env));

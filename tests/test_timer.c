@@ -308,10 +308,8 @@ static void test_wait_cancel_drops_pending(void **state)
     events[0] = CreateEventA(NULL, FALSE, FALSE, NULL);
     events[1] = CreateEventA(NULL, TRUE, FALSE, NULL);
     log_init(&log, 1);
-    pool = CreateThreadpool(NULL);
-    SetThreadpoolThreadMaximum(pool, 1);
-    InitializeThreadpoolEnvironment(&env);
-    SetThreadpoolCallbackPool(&env, pool);
+    pool = pool_with_max(1);
+    env_with_pool(&env, pool);
     block = CreateThreadpoolWork(block_until_set, events, &env);
     timer = CreateThreadpoolTimer(log_timer, &log, &env);
     SubmitThreadpoolWork(block);
@@ -363,10 +361,8 @@ static void test_timer_fires_amid_queued_work(void **state)
     log_init(&log, 1);
     flood.log = &log;
     flood.runs = 0;
-    pool = CreateThreadpool(NULL);
-    SetThreadpoolThreadMaximum(pool, 1);
-    InitializeThreadpoolEnvironment(&env);
-    SetThreadpoolCallbackPool(&env, pool);
+    pool = pool_with_max(1);
+    env_with_pool(&env, pool);
     work = CreateThreadpoolWork(flood_work, &flood, &env);
     timer = CreateThreadpoolTimer(log_timer, &log, &env);
     assert_non_null(work);

@@ -113,6 +113,22 @@ static inline HANDLE test_event(BOOL manual_reset, BOOL initial_state)
     return event;
 }
 
+/* A private pool of at most `max` threads, and an environment for it. */
+static inline PTP_POOL pool_with_max(DWORD max)
+{
+    PTP_POOL pool = CreateThreadpool(NULL);
+
+    assert_non_null(pool);
+    SetThreadpoolThreadMaximum(pool, max);
+    return pool;
+}
+
+static inline void env_with_pool(TP_CALLBACK_ENVIRON *env, PTP_POOL pool)
+{
+    InitializeThreadpoolEnvironment(env);
+    SetThreadpoolCallbackPool(env, pool);
+}
+
 /* A library no test program loads by itself, for the library tests. */
 #ifdef _WIN32
 #define TEST_LIBRARY "version.dll"

@@ -44,20 +44,6 @@ static void WINAPI count_simple(PTP_CALLBACK_INSTANCE instance, void *context)
     counter_hit(context);
 }
 
-static PTP_POOL pool_with_max(DWORD max)
-{
-    PTP_POOL pool = CreateThreadpool(NULL);
-    assert_non_null(pool);
-    SetThreadpoolThreadMaximum(pool, max);
-    return pool;
-}
-
-static void env_with_pool(TP_CALLBACK_ENVIRON *env, PTP_POOL pool)
-{
-    InitializeThreadpoolEnvironment(env);
-    SetThreadpoolCallbackPool(env, pool);
-}
-
 static void test_submit_n_times(void **state)
 {
     struct counter counter;
