@@ -63,7 +63,9 @@ static void CALLBACK count_timer(void *context, BOOLEAN fired)
     counter_hit(context, fired);
 }
 
-/* After a delete that waited: no callback may come any more. */
+/* After a delete that waited: no callback may come any more.  The timer
+ * (or its whole queue) is gone, so there is nothing left to synchronize
+ * with: a callback that came anyway would come within its period. */
 static void assert_stopped(struct counter *counter)
 {
     counter->deleted = TRUE;
@@ -87,6 +89,24 @@ static HANDLE timer_create_checked(HANDLE queue, WAITORTIMERCALLBACK callback, v
     assert_true(CreateTimerQueueTimer(&timer, queue, callback, context, due, period, flags));
     assert_non_null(timer);
     return timer;
+}
+
+static void CALLBACK set_event_timer(void *context, BOOLEAN fired)
+{
+    SetEvent(context);
+}
+
+/* Deletes the queue once a timer due in `ms` on it has fired: an expiry
+ * due sooner was queued before that one, and the blocking delete waits for
+ * every callback the queue queued (a drain barrier for negative checks). */
+static void queue_drain_and_delete(HANDLE queue, DWORD ms)
+{
+    HANDLE fired = test_event(TRUE, FALSE);
+
+    timer_create_checked(queue, set_event_timer, fired, ms, 0, WT_EXECUTEONLYONCE);
+    assert_signaled(fired);
+    assert_true(DeleteTimerQueueEx(queue, INVALID_HANDLE_VALUE));
+    CloseHandle(fired);
 }
 
 static HANDLE blocked_timer(HANDLE queue, struct legacy_blocker *blocker)
@@ -505,8 +525,8 @@ static void test_only_once(void **state)
     counter_init(&counter, 1);
     timer_create_checked(queue, count_timer, &counter, 0, 5, WT_EXECUTEONLYONCE);
     assert_signaled(counter.done);
-    Sleep(30);
-    assert_true(DeleteTimerQueueEx(queue, INVALID_HANDLE_VALUE));
+    /* a second expiry would be due 5 ms after the first */
+    queue_drain_and_delete(queue, 30);
     assert_int_equal(counter.count, 1);
     counter_free(&counter);
 }

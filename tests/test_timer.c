@@ -118,12 +118,15 @@ static void test_absolute_due(void **state)
 static void test_periodic(void **state)
 {
     FILETIME due = relative_ms(1);
+    PTP_POOL pool = pool_with_max(1);
+    TP_CALLBACK_ENVIRON env;
     struct timer_log log;
     PTP_TIMER timer;
     LONG count;
 
+    env_with_pool(&env, pool);
     log_init(&log, 5);
-    timer = CreateThreadpoolTimer(log_timer, &log, NULL);
+    timer = CreateThreadpoolTimer(log_timer, &log, &env);
     SetThreadpoolTimer(timer, &due, 5, 0);
     assert_signaled(log.done);
     SetThreadpoolTimer(timer, NULL, 0, 0);
@@ -131,9 +134,11 @@ static void test_periodic(void **state)
     count = log.count;
     assert_true(count >= 5);
     CloseThreadpoolTimer(timer);
-    /* nothing runs after disarm + wait + close */
-    Sleep(30);
+    /* nothing runs after disarm + wait + close: not before an expiry 6
+     * periods later, on the pool's one thread */
+    drain_timers(&env, 30);
     assert_int_equal(log.count, count);
+    CloseThreadpool(pool);
     CloseHandle(log.done);
 }
 

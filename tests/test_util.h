@@ -129,6 +129,29 @@ static inline void env_with_pool(TP_CALLBACK_ENVIRON *env, PTP_POOL pool)
     SetThreadpoolCallbackPool(env, pool);
 }
 
+static inline void WINAPI drain_timer_callback(PTP_CALLBACK_INSTANCE instance, void *context,
+                                               PTP_TIMER timer)
+{
+    SetEvent(context);
+}
+
+/* A barrier for a negative check on a pool of one thread: a timer due in
+ * `ms` runs after every callback queued before it, so once it has run, a
+ * callback that a timer due sooner wrongly queued has run too. */
+static inline void drain_timers(TP_CALLBACK_ENVIRON *env, DWORD ms)
+{
+    HANDLE ran = test_event(TRUE, FALSE);
+    FILETIME due = relative_ms(ms);
+    PTP_TIMER timer = CreateThreadpoolTimer(drain_timer_callback, ran, env);
+
+    assert_non_null(timer);
+    SetThreadpoolTimer(timer, &due, 0, 0);
+    assert_signaled(ran);
+    WaitForThreadpoolTimerCallbacks(timer, FALSE);
+    CloseThreadpoolTimer(timer);
+    CloseHandle(ran);
+}
+
 /* A library no test program loads by itself, for the library tests. */
 #ifdef _WIN32
 #define TEST_LIBRARY "version.dll"
