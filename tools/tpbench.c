@@ -8,7 +8,10 @@
  * against every implementation, and makes the tables.  Every workload
  * checks its callback counts; a wrong count ends it with status 1.
  *
- * usage: tpbench [--short] [--impl=NAME] [--list] [WORKLOAD]
+ * usage: tpbench [--short] [--impl=NAME] [--list] [WORKLOAD[-busy]]
+ *
+ * WORKLOAD-busy runs a work workload with a CPU-bound thread per
+ * processor competing, as on a machine busy with other programs.
  *
  * The Windows build measures the thread pool it is linked against:
  * tpool.dll (tpbench.exe) or the system's (tpbench-builtin.exe).
@@ -107,13 +110,21 @@ static const struct implementation *find_implementation(const char *name)
     return NULL;
 }
 
+#define BUSY_SUFFIX "-busy"
+
+/* NAME, or NAME-busy for a workload with a busy variant (sets *busy). */
 static const struct workload *find_workload(const struct implementation *implementation,
-                                            const char *name)
+                                            const char *name, int *busy)
 {
     const struct workload *workload;
+    size_t length = strlen(name), suffix = strlen(BUSY_SUFFIX);
 
+    *busy = length > suffix && !strcmp(name + length - suffix, BUSY_SUFFIX);
+    if (*busy)
+        length -= suffix;
     for (workload = implementation->workloads; workload->name; workload++)
-        if (!strcmp(workload->name, name))
+        if (strlen(workload->name) == length && !strncmp(workload->name, name, length)
+            && (!*busy || (workload->flags & WORKLOAD_BUSY_VARIANT)))
             return workload;
     return NULL;
 }
@@ -123,7 +134,11 @@ static void list_workloads(const struct implementation *implementation)
     const struct workload *workload;
 
     for (workload = implementation->workloads; workload->name; workload++)
-        printf("%-12s %s\n", workload->name, workload->description);
+        printf("%-16s %s\n", workload->name, workload->description);
+    for (workload = implementation->workloads; workload->name; workload++)
+        if (workload->flags & WORKLOAD_BUSY_VARIANT)
+            printf("%s%-*s %s, a CPU-bound thread per processor competing\n", workload->name,
+                   (int)(16 - strlen(workload->name)), BUSY_SUFFIX, workload->description);
 }
 
 int main(int argc, char **argv)
@@ -132,7 +147,7 @@ int main(int argc, char **argv)
     const struct workload *workload = NULL;
     struct bench_config config = { 0 };
     const char *workload_name = NULL;
-    int list = 0, i;
+    int list = 0, busy, i;
 
     for (i = 1; i < argc; i++)
     {
@@ -155,23 +170,29 @@ int main(int argc, char **argv)
         list_workloads(implementation);
         return 0;
     }
-    if (!workload_name || !(workload = find_workload(implementation, workload_name)))
+    if (!workload_name || !(workload = find_workload(implementation, workload_name, &busy)))
         usage();
 
     bench_clock_init();
     config.cpus = bench_cpu_count();
-    current_workload = workload->name;
-    printf("# tpbench %s: %s, %s, %u cpus%s\n", workload->name, workload->description,
-           implementation->pool_name(), config.cpus, config.short_mode ? ", short" : "");
+    current_workload = workload_name;
+    printf("# tpbench %s: %s%s, %s, %u cpus%s\n", workload_name, workload->description,
+           busy ? ", a CPU-bound thread per processor competing" : "", implementation->pool_name(),
+           config.cpus, config.short_mode ? ", short" : "");
     fflush(stdout);
 
+    /* The competing threads are not the pool's: they start before the
+     * monitor counts its baseline. */
+    if (busy)
+        busy_start(config.cpus);
     monitor_start();
     workload->run(&config);
     monitor_stop();
+    if (busy)
+        busy_stop();
     check_pool_stats(implementation);
-    /* after the monitored part: the floor's thread is not the pool's */
-    if (!strcmp(workload->name, "latency"))
-        measure_latency_floor(&config);
+    if (workload->floor)
+        workload->floor(&config);
     printf("# ok\n");
     return 0;
 }

@@ -23,11 +23,20 @@ struct bench_config
     unsigned int cpus;
 };
 
+enum workload_flags
+{
+    WORKLOAD_BUSY_VARIANT = 1,  /* runs again as "<name>-busy" on a busy machine */
+};
+
 struct workload
 {
     const char *name;
     const char *description;
     void (*run)(const struct bench_config *config);
+    unsigned int flags;
+    /* The platform's floor for the workload, measured after the monitored
+     * part (its threads are not the pool's), or NULL. */
+    void (*floor)(const struct bench_config *config);
 };
 
 /* Each implementation's workloads, terminated by an entry without a name,
@@ -47,7 +56,27 @@ const char *libuv_pool_name(void);
 void run_timers(const struct bench_config *config);
 void run_waits_2k(const struct bench_config *config);
 void run_waits_10k(const struct bench_config *config);
+void waits_2k_floor(const struct bench_config *config);
+void waits_10k_floor(const struct bench_config *config);
 void run_io(const struct bench_config *config);
+void run_parallel(const struct bench_config *config);
+void run_producers_2_one(const struct bench_config *config);
+void run_producers_4_one(const struct bench_config *config);
+void run_producers_2_many(const struct bench_config *config);
+void run_producers_4_many(const struct bench_config *config);
+void run_blocking(const struct bench_config *config);
+void run_mixed(const struct bench_config *config);
+
+/* Overlapped reads of a file through TP_IO, Windows builds only
+ * (tpbench_io.c): io_reads_start() creates the file and starts @count
+ * reads, a fixed number at a time, each callback starting the next, and
+ * returns when the first started (bench_now_ns); io_reads_finish() waits
+ * for them, checks every block and returns when the last callback ran. */
+int64_t io_reads_start(long count);
+int64_t io_reads_finish(void);
+/* The floor of the same reads: one thread of the benchmark's own taking
+ * the completions from an I/O completion port.  Reports io_floor. */
+void measure_io_floor(const struct bench_config *config);
 
 /* ---- Output (tpbench.c) ---------------------------------------------------- */
 
@@ -95,6 +124,10 @@ void completion_destroy(struct completion *completion);
 
 #define COMPLETION_TIMEOUT_MS 60000
 
+/* How long the @index-th callback of the blocking workload sleeps: 1 to
+ * 20 ms, the same sequence for every implementation. */
+unsigned int blocking_sleep_ms(long index);
+
 /* Sorts samples in place; then percentile() picks by nearest rank. */
 void samples_sort(int64_t *samples, size_t count);
 double percentile(const int64_t *sorted, size_t count, double fraction);
@@ -116,6 +149,24 @@ void latency_floor_series(const char *name, const struct bench_config *config, u
 /* The floor of the latency workload: a thread spinning on a flag (busy)
  * and a thread asleep in an address wait (idle). */
 void measure_latency_floor(const struct bench_config *config);
+
+/* The floors of the wait workloads: the cost of one signal (SetEvent,
+ * a server round trip under Wine; natively a futex wake of a sleeping
+ * thread), reported as signal_floor, and the rate at which one thread
+ * waiting on 63 objects (WaitForMultipleObjects; natively a futex per
+ * wait) is woken by their signals, reported as signal_floor_rate. */
+void measure_signal_floor(const struct bench_config *config, long signals);
+
+/* ---- Threads of the benchmark (tpbench_threads.c) --------------------------- */
+
+struct bench_thread;
+struct bench_thread *bench_thread_start(void (*proc)(void *arg), void *arg);
+void bench_thread_join(struct bench_thread *thread);
+
+/* A busy machine: @count threads computing without pause until
+ * busy_stop(). */
+void busy_start(unsigned int count);
+void busy_stop(void);
 
 /* Follows the process's thread count while a workload runs;
  * monitor_stop() reports the peak number of threads above the count

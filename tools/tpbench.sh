@@ -87,7 +87,7 @@ plan_wine()
     TPOOL_DLLDIR=$wine_dir "$bin/wine-run" "$wine_dir/tools/tpbench.exe" --list \
         >"$out/logs/wine-list.log" 2>"$out/logs/wine-list.err" </dev/null \
         || { cat "$out/logs/wine-list.log" "$out/logs/wine-list.err"; exit 1; }
-    workloads=$(tr -d '\r' <"$out/logs/wine-list.log" | awk '/^[a-z0-9]+ / {print $1}')
+    workloads=$(tr -d '\r' <"$out/logs/wine-list.log" | awk '/^[a-z0-9-]+ / {print $1}')
     run=1
     while [ $run -le $runs ]; do
         for w in $workloads; do

@@ -12,7 +12,6 @@
 # include <windows.h>
 #else
 # include <linux/futex.h>
-# include <pthread.h>
 # include <sys/syscall.h>
 # include <unistd.h>
 #endif
@@ -31,8 +30,6 @@ static atomic_int floor_sleeps;     /* idle: the thread waits instead of spinnin
 
 #ifdef _WIN32
 
-static HANDLE floor_thread;
-
 static void address_wait(atomic_int *address, int value)
 {
     WaitOnAddress(address, &value, sizeof(value), INFINITE);
@@ -49,8 +46,6 @@ static void cpu_pause(void)
 }
 
 #else
-
-static pthread_t floor_thread;
 
 static void address_wait(atomic_int *address, int value)
 {
@@ -69,7 +64,7 @@ static void cpu_pause(void)
 
 #endif
 
-static void floor_loop(void)
+static void floor_loop(void *arg)
 {
     int request;
 
@@ -84,20 +79,6 @@ static void floor_loop(void)
     }
 }
 
-#ifdef _WIN32
-static DWORD WINAPI floor_main(void *arg)
-{
-    floor_loop();
-    return 0;
-}
-#else
-static void *floor_main(void *arg)
-{
-    floor_loop();
-    return NULL;
-}
-#endif
-
 static void floor_submit(void *context)
 {
     atomic_store(&floor_request, FLOOR_PROBE);
@@ -107,24 +88,15 @@ static void floor_submit(void *context)
 
 void measure_latency_floor(const struct bench_config *config)
 {
+    struct bench_thread *thread;
+
     atomic_store(&floor_sleeps, 0);
     atomic_store(&floor_request, FLOOR_NONE);
-#ifdef _WIN32
-    if (!(floor_thread = CreateThread(NULL, 0, floor_main, NULL, 0, NULL)))
-        bench_fail("CreateThread failed: %lu", GetLastError());
-#else
-    if (pthread_create(&floor_thread, NULL, floor_main, NULL))
-        bench_fail("pthread_create failed");
-#endif
+    thread = bench_thread_start(floor_loop, NULL);
     latency_floor_series("busy_floor", config, 0, floor_submit);
     atomic_store(&floor_sleeps, 1);
     latency_floor_series("idle_floor", config, 2, floor_submit);
     atomic_store(&floor_request, FLOOR_QUIT);
     address_wake(&floor_request);
-#ifdef _WIN32
-    WaitForSingleObject(floor_thread, INFINITE);
-    CloseHandle(floor_thread);
-#else
-    pthread_join(floor_thread, NULL);
-#endif
+    bench_thread_join(thread);
 }

@@ -122,11 +122,137 @@ static void run_latency(const struct bench_config *config)
     latency_check();
 }
 
+/* Parallel-for: 16 tasks pushed, then waited for, round after round. */
+#define PARALLEL_TASKS 16
+
+static void run_parallel_tasks(const struct bench_config *config)
+{
+    long rounds = bench_count(config, 20000, 500), round;
+    GThreadPool *pool = create_pool(counting_task, config);
+    struct completion one;
+    int64_t start;
+    int i;
+
+    start = bench_now_ns();
+    for (round = 0; round < rounds; round++)
+    {
+        completion_init(&one, PARALLEL_TASKS);
+        for (i = 0; i < PARALLEL_TASKS; i++)
+            push(pool, &one);
+        completion_wait(&one, "round");
+        completion_destroy(&one);
+    }
+    bench_result("time", "ms", LOWER_IS_BETTER, (bench_now_ns() - start) / 1e6);
+    g_thread_pool_free(pool, FALSE, TRUE);
+}
+
+/* Several threads pushing to the pool: GLib has no objects, so the
+ * workloads on one and on many objects are the same pushes. */
+#define PRODUCERS_MAX 4
+
+struct producer
+{
+    GThreadPool *pool;
+    struct completion *done;
+    atomic_int *gate;
+    long pushes;
+};
+
+static void producer_proc(void *arg)
+{
+    struct producer *producer = arg;
+    long i;
+
+    while (!atomic_load(producer->gate))
+        ;
+    for (i = 0; i < producer->pushes; i++)
+        push(producer->pool, producer->done);
+}
+
+static void run_producers(const struct bench_config *config, int producers)
+{
+    long count = bench_count(config, 1000000, 20000);
+    struct bench_thread *threads[PRODUCERS_MAX];
+    struct producer state[PRODUCERS_MAX];
+    GThreadPool *pool = create_pool(counting_task, config);
+    struct completion done;
+    atomic_int gate = 0;
+    int64_t start;
+    int i;
+
+    completion_init(&done, count);
+    for (i = 0; i < producers; i++)
+    {
+        state[i].pool = pool;
+        state[i].done = &done;
+        state[i].gate = &gate;
+        state[i].pushes = count / producers + (i < count % producers);
+        threads[i] = bench_thread_start(producer_proc, &state[i]);
+    }
+    start = bench_now_ns();
+    atomic_store(&gate, 1);
+    for (i = 0; i < producers; i++)
+        bench_thread_join(threads[i]);
+    completion_wait(&done, "tasks");
+    bench_result("time", "ms", LOWER_IS_BETTER, (atomic_load(&done.finish_ns) - start) / 1e6);
+    g_thread_pool_free(pool, FALSE, TRUE);
+    completion_check(&done, "tasks");
+    completion_destroy(&done);
+}
+
+static void run_producers_2(const struct bench_config *config)
+{
+    run_producers(config, 2);
+}
+
+static void run_producers_4(const struct bench_config *config)
+{
+    run_producers(config, 4);
+}
+
+/* Tasks that block briefly. */
+static void blocking_task(gpointer data, gpointer pool_data)
+{
+    g_usleep(blocking_sleep_ms((long)(uintptr_t)data - 1) * 1000);
+    completion_hit(pool_data);
+}
+
+static void run_blocking_tasks(const struct bench_config *config)
+{
+    long count = bench_count(config, 400, 40), i;
+    struct completion done;
+    GThreadPool *pool;
+    GError *error = NULL;
+    int64_t start;
+
+    completion_init(&done, count);
+    if (!(pool = g_thread_pool_new(blocking_task, &done, (gint)config->cpus, FALSE, &error)))
+        bench_fail("g_thread_pool_new failed: %s", error->message);
+    start = bench_now_ns();
+    /* A NULL task is refused: each carries its index plus one. */
+    for (i = 1; i <= count; i++)
+        push(pool, (void *)(uintptr_t)i);
+    completion_wait(&done, "tasks");
+    bench_result("time", "ms", LOWER_IS_BETTER, (atomic_load(&done.finish_ns) - start) / 1e6);
+    g_thread_pool_free(pool, FALSE, TRUE);
+    completion_check(&done, "tasks");
+    completion_destroy(&done);
+}
+
+#define BUSY WORKLOAD_BUSY_VARIANT
+
 const struct workload glib_workloads[] =
 {
-    { "submit", "1,000,000 tasks pushed", run_submit },
-    { "objects", "100,000 tasks pushed and waited for one at a time", run_objects },
-    { "simple", "200,000 tasks pushed", run_simple },
-    { "latency", "push-to-task-start latency, busy and after 2 ms idle", run_latency },
+    { "submit", "1,000,000 tasks pushed", run_submit, BUSY, NULL },
+    { "objects", "100,000 tasks pushed and waited for one at a time", run_objects, BUSY, NULL },
+    { "simple", "200,000 tasks pushed", run_simple, BUSY, NULL },
+    { "parallel", "20,000 rounds: 16 tasks pushed, then waited for", run_parallel_tasks, BUSY, NULL },
+    { "prod2one", "2 threads push 1,000,000 tasks", run_producers_2, BUSY, NULL },
+    { "prod4one", "4 threads push 1,000,000 tasks", run_producers_4, BUSY, NULL },
+    { "prod2many", "2 threads push 1,000,000 tasks (no objects: as prod2one)", run_producers_2, BUSY, NULL },
+    { "prod4many", "4 threads push 1,000,000 tasks (no objects: as prod4one)", run_producers_4, BUSY, NULL },
+    { "blocking", "400 tasks sleeping 1-20 ms each", run_blocking_tasks, 0, NULL },
+    { "latency", "push-to-task-start latency, busy and after 2 ms idle", run_latency, 0,
+      measure_latency_floor },
     { NULL }
 };

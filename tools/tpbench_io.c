@@ -24,6 +24,7 @@ struct io_slot
 struct io_run
 {
     HANDLE file;
+    char path[MAX_PATH];
     PTP_IO io;
     long reads;
     atomic_long started;
@@ -93,35 +94,122 @@ static void open_test_file(const char *path)
                               FILE_FLAG_OVERLAPPED, NULL);
     if (io_run.file == INVALID_HANDLE_VALUE)
         bench_fail("cannot open %s: %lu", path, (unsigned long)GetLastError());
+}
+
+static void io_file_create(long reads)
+{
+    char directory[MAX_PATH];
+
+    if (!GetTempPathA(sizeof(directory), directory) || !GetTempFileNameA(directory, "tpb", 0, io_run.path))
+        bench_fail("no temporary file: %lu", (unsigned long)GetLastError());
+    write_test_file(io_run.path);
+    open_test_file(io_run.path);
+    io_run.reads = reads;
+    atomic_store(&io_run.started, 0);
+    atomic_store(&io_run.failures, 0);
+}
+
+static void io_file_delete(void)
+{
+    CloseHandle(io_run.file);
+    DeleteFileA(io_run.path);
+    if (atomic_load(&io_run.failures))
+        bench_fail("%ld reads failed or read the wrong block", (long)atomic_load(&io_run.failures));
+}
+
+int64_t io_reads_start(long count)
+{
+    int64_t start;
+    int i;
+
+    io_file_create(count);
     if (!(io_run.io = CreateThreadpoolIo(io_run.file, io_callback, NULL, NULL)))
         bench_fail("CreateThreadpoolIo failed: %lu", (unsigned long)GetLastError());
+    completion_init(&io_run.done, count);
+    start = bench_now_ns();
+    for (i = 0; i < IO_IN_FLIGHT; i++)
+        start_read(&io_run.slots[i]);
+    return start;
+}
+
+int64_t io_reads_finish(void)
+{
+    int64_t finish;
+
+    completion_wait(&io_run.done, "reads");
+    WaitForThreadpoolIoCallbacks(io_run.io, FALSE);
+    CloseThreadpoolIo(io_run.io);
+    io_file_delete();
+    completion_check(&io_run.done, "reads");
+    finish = atomic_load(&io_run.done.finish_ns);
+    completion_destroy(&io_run.done);
+    return finish;
+}
+
+static long io_read_count(const struct bench_config *config)
+{
+    return bench_count(config, 20000, 2000);
 }
 
 void run_io(const struct bench_config *config)
 {
-    char directory[MAX_PATH], path[MAX_PATH];
+    int64_t start = io_reads_start(io_read_count(config));
+
+    bench_result("time", "ms", LOWER_IS_BETTER, (io_reads_finish() - start) / 1e6);
+}
+
+/* ---- The floor: the same reads, one thread on a completion port ------------ */
+
+static void io_floor_read(struct io_slot *slot, long index)
+{
+    ULONGLONG offset;
+
+    slot->block = (DWORD)(index % IO_FILE_BLOCKS);
+    offset = (ULONGLONG)slot->block * IO_BLOCK;
+    memset(&slot->overlapped, 0, sizeof(slot->overlapped));
+    slot->overlapped.Offset = (DWORD)offset;
+    slot->overlapped.OffsetHigh = (DWORD)(offset >> 32);
+    if (!ReadFile(io_run.file, slot->buffer, IO_BLOCK, NULL, &slot->overlapped)
+        && GetLastError() != ERROR_IO_PENDING)
+        bench_fail("ReadFile failed: %lu", (unsigned long)GetLastError());
+}
+
+static void io_floor_check(struct io_slot *slot, BOOL ok, DWORD bytes)
+{
+    DWORD block;
+
+    memcpy(&block, slot->buffer, sizeof(block));
+    if (!ok || bytes != IO_BLOCK || block != slot->block)
+        atomic_fetch_add(&io_run.failures, 1);
+}
+
+void measure_io_floor(const struct bench_config *config)
+{
+    long reads = io_read_count(config), started = 0, done = 0;
+    OVERLAPPED *overlapped;
+    ULONG_PTR key;
+    HANDLE port;
     int64_t start;
-    int i;
+    DWORD bytes;
+    BOOL ok;
 
-    if (!GetTempPathA(sizeof(directory), directory) || !GetTempFileNameA(directory, "tpb", 0, path))
-        bench_fail("no temporary file: %lu", (unsigned long)GetLastError());
-    write_test_file(path);
-    open_test_file(path);
-    io_run.reads = bench_count(config, 20000, 2000);
-    completion_init(&io_run.done, io_run.reads);
-
+    io_file_create(reads);
+    if (!(port = CreateIoCompletionPort(io_run.file, NULL, 1, 1)))
+        bench_fail("CreateIoCompletionPort failed: %lu", (unsigned long)GetLastError());
     start = bench_now_ns();
-    for (i = 0; i < IO_IN_FLIGHT; i++)
-        start_read(&io_run.slots[i]);
-    completion_wait(&io_run.done, "reads");
-    WaitForThreadpoolIoCallbacks(io_run.io, FALSE);
-    CloseThreadpoolIo(io_run.io);
-    CloseHandle(io_run.file);
-    DeleteFileA(path);
-
-    completion_check(&io_run.done, "reads");
-    if (atomic_load(&io_run.failures))
-        bench_fail("%ld reads failed or read the wrong block", (long)atomic_load(&io_run.failures));
-    bench_result("time", "ms", LOWER_IS_BETTER, (atomic_load(&io_run.done.finish_ns) - start) / 1e6);
-    completion_destroy(&io_run.done);
+    for (; started < IO_IN_FLIGHT && started < reads; started++)
+        io_floor_read(&io_run.slots[started], started);
+    while (done < reads)
+    {
+        ok = GetQueuedCompletionStatus(port, &bytes, &key, &overlapped, COMPLETION_TIMEOUT_MS);
+        if (!overlapped)
+            bench_fail("io floor: no completion after %u s", COMPLETION_TIMEOUT_MS / 1000);
+        io_floor_check(CONTAINING_RECORD(overlapped, struct io_slot, overlapped), ok, bytes);
+        done++;
+        if (started < reads)
+            io_floor_read(CONTAINING_RECORD(overlapped, struct io_slot, overlapped), started++);
+    }
+    bench_result("io_floor", "ms", LOWER_IS_BETTER, (bench_now_ns() - start) / 1e6);
+    CloseHandle(port);
+    io_file_delete();
 }

@@ -8,6 +8,7 @@
 #include <uv.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "tpbench.h"
 
@@ -150,11 +151,89 @@ static void run_latency(const struct bench_config *config)
     latency_check();
 }
 
+/* Parallel-for: 16 requests queued, then the loop run until all
+ * completed, round after round. */
+#define PARALLEL_REQUESTS 16
+
+static void run_parallel_requests(const struct bench_config *config)
+{
+    long rounds = bench_count(config, 20000, 500), round;
+    uv_work_t requests[PARALLEL_REQUESTS];
+    struct completion done;
+    uv_loop_t loop;
+    int64_t start;
+    int i;
+
+    init_loop(&loop);
+    completion_init(&done, rounds * PARALLEL_REQUESTS);
+    start = bench_now_ns();
+    for (round = 0; round < rounds; round++)
+    {
+        for (i = 0; i < PARALLEL_REQUESTS; i++)
+        {
+            requests[i].data = &done;
+            queue_work(&loop, &requests[i], counting_work, after_work);
+        }
+        uv_run(&loop, UV_RUN_DEFAULT);
+        if (atomic_load(&done.count) != (round + 1) * PARALLEL_REQUESTS)
+            bench_fail("round %ld: %ld callbacks after its loop ran", round, (long)atomic_load(&done.count));
+    }
+    bench_result("time", "ms", LOWER_IS_BETTER, (bench_now_ns() - start) / 1e6);
+    drain_loop(&loop);
+    completion_check(&done, "requests");
+    completion_destroy(&done);
+}
+
+/* Requests that block briefly; each carries its index. */
+static struct completion blocking_done;
+
+static void blocking_work(uv_work_t *request)
+{
+    struct timespec delay;
+    unsigned int ms = blocking_sleep_ms((long)(uintptr_t)request->data);
+
+    delay.tv_sec = ms / 1000;
+    delay.tv_nsec = (long)(ms % 1000) * 1000000;
+    while (nanosleep(&delay, &delay))
+        ;
+    completion_hit(&blocking_done);
+}
+
+static void run_blocking_requests(const struct bench_config *config)
+{
+    long count = bench_count(config, 400, 40), i;
+    uv_work_t *requests = calloc(count, sizeof(*requests));
+    uv_loop_t loop;
+    int64_t start;
+
+    if (!requests)
+        bench_fail("out of memory");
+    init_loop(&loop);
+    completion_init(&blocking_done, count);
+    start = bench_now_ns();
+    for (i = 0; i < count; i++)
+    {
+        requests[i].data = (void *)(uintptr_t)i;
+        queue_work(&loop, &requests[i], blocking_work, after_work);
+    }
+    completion_wait(&blocking_done, "requests");
+    drain_loop(&loop);
+    completion_check(&blocking_done, "requests");
+    bench_result("time", "ms", LOWER_IS_BETTER, (atomic_load(&blocking_done.finish_ns) - start) / 1e6);
+    completion_destroy(&blocking_done);
+    free(requests);
+}
+
+#define BUSY WORKLOAD_BUSY_VARIANT
+
 const struct workload libuv_workloads[] =
 {
-    { "submit", "1,000,000 requests queued", run_submit },
-    { "objects", "100,000 requests queued and run to completion one at a time", run_objects },
-    { "simple", "200,000 requests queued", run_simple },
-    { "latency", "queue-to-work-start latency, busy and after 2 ms idle", run_latency },
+    { "submit", "1,000,000 requests queued", run_submit, BUSY, NULL },
+    { "objects", "100,000 requests queued and run to completion one at a time", run_objects, BUSY, NULL },
+    { "simple", "200,000 requests queued", run_simple, BUSY, NULL },
+    { "parallel", "20,000 rounds: 16 requests queued, then the loop run", run_parallel_requests, BUSY, NULL },
+    { "blocking", "400 requests sleeping 1-20 ms each", run_blocking_requests, 0, NULL },
+    { "latency", "queue-to-work-start latency, busy and after 2 ms idle", run_latency, 0,
+      measure_latency_floor },
     { NULL }
 };

@@ -215,6 +215,11 @@ void completion_destroy(struct completion *completion)
     signal_destroy(completion);
 }
 
+unsigned int blocking_sleep_ms(long index)
+{
+    return 1 + (unsigned int)(index * 7 % 20);
+}
+
 /* ---- Percentiles ----------------------------------------------------------- */
 
 static int compare_samples(const void *a, const void *b)

@@ -171,12 +171,32 @@ static void run_waits(const struct bench_config *config, long count)
     free(events);
 }
 
+static long waits_2k(const struct bench_config *config)
+{
+    return bench_count(config, 2000, 200);
+}
+
+static long waits_10k(const struct bench_config *config)
+{
+    return bench_count(config, 10000, 1000);
+}
+
 void run_waits_2k(const struct bench_config *config)
 {
-    run_waits(config, bench_count(config, 2000, 200));
+    run_waits(config, waits_2k(config));
 }
 
 void run_waits_10k(const struct bench_config *config)
 {
-    run_waits(config, bench_count(config, 10000, 1000));
+    run_waits(config, waits_10k(config));
+}
+
+void waits_2k_floor(const struct bench_config *config)
+{
+    measure_signal_floor(config, waits_2k(config));
+}
+
+void waits_10k_floor(const struct bench_config *config)
+{
+    measure_signal_floor(config, waits_10k(config));
 }

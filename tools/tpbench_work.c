@@ -233,18 +233,30 @@ static void run_latency(const struct bench_config *config)
     latency_check();
 }
 
+#define BUSY WORKLOAD_BUSY_VARIANT
+
 const struct workload win32_workloads[] =
 {
-    { "submit", "one work object submitted 1,000,000 times", run_submit },
-    { "submitwait", "1,000,000 submissions, then WaitForThreadpoolWorkCallbacks", run_submitwait },
-    { "objects", "100,000 work objects created, submitted, waited for, closed", run_objects },
-    { "simple", "TrySubmitThreadpoolCallback 200,000 times", run_simple },
-    { "latency", "submit-to-callback-start latency, busy and after 2 ms idle", run_latency },
-    { "timers", "10,000 one-shot timers due over 0.5 s", run_timers },
-    { "waits2k", "2,000 waits on events", run_waits_2k },
-    { "waits10k", "10,000 waits on events", run_waits_10k },
+    { "submit", "one work object submitted 1,000,000 times", run_submit, BUSY, NULL },
+    { "submitwait", "1,000,000 submissions, then WaitForThreadpoolWorkCallbacks", run_submitwait, BUSY, NULL },
+    { "objects", "100,000 work objects created, submitted, waited for, closed", run_objects, BUSY, NULL },
+    { "simple", "TrySubmitThreadpoolCallback 200,000 times", run_simple, BUSY, NULL },
+    { "parallel", "20,000 rounds: 16 work objects submitted, then each waited for", run_parallel, BUSY, NULL },
+    { "prod2one", "2 threads submit 1,000,000 times to one work object, then WaitFor", run_producers_2_one, BUSY, NULL },
+    { "prod4one", "4 threads submit 1,000,000 times to one work object, then WaitFor", run_producers_4_one, BUSY, NULL },
+    { "prod2many", "2 threads submit 1,000,000 times, each to 16 objects of its own", run_producers_2_many, BUSY, NULL },
+    { "prod4many", "4 threads submit 1,000,000 times, each to 16 objects of its own", run_producers_4_many, BUSY, NULL },
+    { "blocking", "400 simple callbacks sleeping 1-20 ms each", run_blocking, 0, NULL },
+    { "latency", "submit-to-callback-start latency, busy and after 2 ms idle", run_latency, 0,
+      measure_latency_floor },
+    { "timers", "10,000 one-shot timers due over 0.5 s", run_timers, 0, NULL },
+    { "waits2k", "2,000 waits on events", run_waits_2k, 0, waits_2k_floor },
+    { "waits10k", "10,000 waits on events", run_waits_10k, 0, waits_10k_floor },
 #ifdef _WIN32
-    { "io", "20,000 overlapped 4 KiB reads of a file through TP_IO", run_io },
+    { "io", "20,000 overlapped 4 KiB reads of a file through TP_IO", run_io, 0, measure_io_floor },
+    { "mixed", "work, waits, timers and overlapped reads at once", run_mixed, 0, NULL },
+#else
+    { "mixed", "work, waits and timers at once", run_mixed, 0, NULL },
 #endif
     { NULL }
 };

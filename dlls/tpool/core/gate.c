@@ -5,10 +5,14 @@
  * port's running count, so other workers take over at once.  Blocking that
  * tpool cannot see (Sleep, a kernel wait under Windows) keeps them counted:
  * one process-wide gate thread then watches the pools that have queued
- * work.  When a pool's queue makes no progress for a number of ticks that
- * doubles with each step already taken, the gate raises the pool's
- * concurrency by one; when the queue stays empty it restores it.  The gate
- * sleeps when no pool has queued work.
+ * work, every tick.  It does what NT's queue accounting does, a little
+ * later: a worker in a callback whose CPU clock hardly moved over the last
+ * two ticks is blocked, and the pool's concurrency is raised to the
+ * processors plus the workers so blocked.  For callbacks that run long on
+ * the CPU, a queue that makes no progress for a number of ticks that
+ * doubles with each step already taken raises it by one.  When the queue
+ * stays empty the gate restores it.  The gate sleeps when no pool has
+ * queued work.
  */
 
 #include "pool.h"
@@ -17,6 +21,10 @@
 #define GATE_QUIET_TICKS  10
 #define GATE_MAX_BACKOFF  7
 #define GATE_BATCH        16
+/* CPU clocks under Wine count in 10 ms steps: a window of two ticks, and a
+ * worker that used less than a quarter of it is blocked. */
+#define GATE_CPU_WINDOW   (2 * GATE_TICK)
+#define GATE_CPU_SHARE    4
 
 enum gate_state
 {
@@ -44,12 +52,50 @@ void gate_unregister(struct tp_pool *pool)
     lock_release(&gate_lock);
 }
 
+/* Under the pool lock: whether the worker was blocked outside tpool over
+ * its last whole window; takes a new sample when the window is over. */
+static BOOL gate_worker_blocked(struct tp_worker *worker, LONGLONG now)
+{
+    BOOL in_callback = atomic_load_explicit(&worker->running_callback, memory_order_relaxed) != NULL;
+    LONGLONG cpu, elapsed = now - worker->gate_cpu_at;
+
+    if (!worker->has_cpu_clock)
+        return FALSE;
+    if (!in_callback || thread_blocked(worker->thread) || (cpu = thread_cpu_time(&worker->cpu_clock)) < 0)
+    {
+        worker->gate_cpu_at = 0;
+        worker->gate_blocked = FALSE;
+        return FALSE;
+    }
+    if (worker->gate_cpu_at && elapsed < GATE_CPU_WINDOW)
+        return worker->gate_blocked;
+    worker->gate_blocked = worker->gate_cpu_at && (cpu - worker->gate_cpu) * GATE_CPU_SHARE < elapsed;
+    worker->gate_cpu = cpu;
+    worker->gate_cpu_at = now;
+    return worker->gate_blocked;
+}
+
+/* Under gate_lock: the pool's workers blocked outside tpool, as far as
+ * their CPU clocks tell. */
+static unsigned int gate_blocked_workers(struct tp_pool *pool)
+{
+    LONGLONG now = clock_monotonic();
+    unsigned int blocked = 0;
+    struct list *entry;
+
+    lock_acquire(&pool->lock);
+    for (entry = pool->workers.next; entry != &pool->workers; entry = entry->next)
+        blocked += gate_worker_blocked(LIST_ENTRY(entry, struct tp_worker, stats_entry), now);
+    lock_release(&pool->lock);
+    return blocked;
+}
+
 /* Under gate_lock: looks at one pool; TRUE if it needs another worker. */
 static BOOL gate_check_pool(struct tp_pool *pool, BOOL *busy)
 {
     struct port *port = &pool->port;
     unsigned long removed = atomic_load(&port->removed);
-    unsigned int base = thread_cpu_count(), backoff;
+    unsigned int base = thread_cpu_count(), backoff, blocked;
 
     if (!port_queued(port))
     {
@@ -63,6 +109,13 @@ static BOOL gate_check_pool(struct tp_pool *pool, BOOL *busy)
     }
     *busy = TRUE;
     pool->gate_quiet = 0;
+    if ((blocked = gate_blocked_workers(pool)) > pool->gate_boost)
+    {
+        pool->gate_boost = blocked;
+        pool->gate_stalled = 0;
+        port_set_concurrency(port, base + blocked);
+        return !port_waiting(port);
+    }
     /* progress, a worker on its way, or a queue first seen now: watch on */
     if (!pool->gate_watching || removed != pool->gate_removed || atomic_load(&pool->num_starting))
     {
@@ -80,8 +133,9 @@ static BOOL gate_check_pool(struct tp_pool *pool, BOOL *busy)
     return !port_waiting(port);
 }
 
-/* Starts a worker for each pool `needs_worker` picks (under gate_lock);
- * TRUE while some pool has queued work, as far as it tells. */
+/* Starts workers for each pool `needs_worker` picks (under gate_lock), as
+ * many as its concurrency lets run; TRUE while some pool has queued work,
+ * as far as it tells. */
 static BOOL gate_grow_pools(BOOL (*needs_worker)(struct tp_pool *pool, BOOL *busy))
 {
     struct tp_pool *grow[GATE_BATCH];
@@ -95,7 +149,9 @@ static BOOL gate_grow_pools(BOOL (*needs_worker)(struct tp_pool *pool, BOOL *bus
         struct tp_pool *pool = LIST_ENTRY(entry, struct tp_pool, gate_entry);
         if (pool->shutdown)
             continue;
-        if (needs_worker(pool, &busy) && count < GATE_BATCH && pool_reserve_worker(pool))
+        if (!needs_worker(pool, &busy))
+            continue;
+        while (count < GATE_BATCH && pool_reserve_worker(pool))
             grow[count++] = pool;
     }
     lock_release(&gate_lock);

@@ -121,6 +121,14 @@ struct tp_worker
     _Atomic(const void *) running_callback;
     _Atomic(const struct tp_object_ops *) running_ops;
     DWORD thread_id;                /* I */
+    struct thread_state *thread;    /* I: its layer 1 state (blocked, read relaxed) */
+    /* I: its CPU clock, if it has one (has_cpu_clock); T: the gate's last
+     * sample of it, when (0: none), and whether it was blocked before. */
+    struct thread_cpu_clock cpu_clock;
+    BOOL has_cpu_clock;
+    LONGLONG gate_cpu;
+    LONGLONG gate_cpu_at;
+    BOOL gate_blocked;
     /* M, under the pool lock: the worker's started count when the monitor
      * first saw the current callback, and when. */
     ULONGLONG monitor_started;

@@ -58,6 +58,8 @@ static void worker_main(void *arg)
 
     worker_set_current(&worker);
     worker.thread_id = thread_current_id();
+    worker.thread = thread_state_current();
+    worker.has_cpu_clock = thread_cpu_clock_open(&worker.cpu_clock);
     lock_acquire(&pool->lock);
     pool->num_starting--;
     stats_worker_attach(pool, &worker);
@@ -92,6 +94,9 @@ static void worker_main(void *arg)
     worker_set_current(NULL);
     port_leave(&pool->port);
     pool_worker_exited(pool, &worker, shutdown);
+    /* out of the pool's list: the gate no longer reads it */
+    if (worker.has_cpu_clock)
+        thread_cpu_clock_close(&worker.cpu_clock);
 }
 
 /* Layer 1 keeps the slot in the thread's state for this. */

@@ -479,7 +479,7 @@ static BOOL remove_packet(struct port *port, struct port_packet **packet, LONGLO
 {
     struct thread_state *state = thread_state_current();
     struct port_waiter *waiter = &state->waiter;
-    int counts = !state->blocked;
+    int counts = !thread_blocked(state);
     uintptr_t handoff;
 
     if (state->port && state->port != port) port_leave(state->port);
@@ -559,7 +559,7 @@ void port_leave(struct port *port)
 
     if (state->port != port) return;
     state->port = NULL;
-    if (!state->blocked) stop_running(port);
+    if (!thread_blocked(state)) stop_running(port);
 }
 
 void port_claim(struct port *port)
@@ -568,7 +568,7 @@ void port_claim(struct port *port)
 
     if (state->port == port) return;
     if (state->port) port_leave(state->port);
-    if (!state->blocked) atomic_fetch_add_explicit(&port->running, 1, memory_order_relaxed);
+    if (!thread_blocked(state)) atomic_fetch_add_explicit(&port->running, 1, memory_order_relaxed);
     state->port = port;
 }
 
@@ -576,8 +576,11 @@ void thread_blocking_begin(void)
 {
     struct thread_state *state = thread_state_current();
     struct port *port = state->port;
+    int depth = thread_blocked(state);
 
-    if (state->blocked++ || !port) return;
+    /* only this thread writes it; the gate reads it */
+    atomic_store_explicit(&state->blocked, depth + 1, memory_order_relaxed);
+    if (depth || !port) return;
     if (stop_running(port) && port->starved) port->starved(port);
 }
 
@@ -585,8 +588,10 @@ void thread_blocking_end(void)
 {
     struct thread_state *state = thread_state_current();
     struct port *port = state->port;
+    int depth = thread_blocked(state) - 1;
 
-    if (--state->blocked || !port) return;
+    atomic_store_explicit(&state->blocked, depth, memory_order_relaxed);
+    if (depth || !port) return;
     atomic_fetch_add_explicit(&port->running, 1, memory_order_relaxed);
 }
 

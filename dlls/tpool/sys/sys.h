@@ -239,6 +239,19 @@ DWORD thread_current_id(void);
 void thread_yield(void);
 /* Number of processors available to the process. */
 unsigned int thread_cpu_count(void);
+/* A thread's CPU clock, which other threads can read: what NT's queue
+ * accounting knows without asking (a thread blocked outside tpool uses no
+ * CPU).  thread_cpu_clock_open() opens the calling thread's; FALSE if the
+ * system gives none.  thread_cpu_time() is the CPU time the thread used,
+ * in 100 ns ticks, or -1 if it cannot be read (under Wine to the
+ * resolution of the host's accounting, 10 ms). */
+struct thread_cpu_clock
+{
+    uintptr_t value;
+};
+BOOL thread_cpu_clock_open(struct thread_cpu_clock *clock);
+LONGLONG thread_cpu_time(const struct thread_cpu_clock *clock);
+void thread_cpu_clock_close(struct thread_cpu_clock *clock);
 /* The stack a new thread gets by default: in the DLL the executable's
  * header values, natively the pthread default (commit = reserve). */
 void thread_default_stack(SIZE_T *reserve, SIZE_T *commit);
@@ -263,7 +276,7 @@ struct thread_state
 {
     struct port *port;     /* port this thread last removed a packet from */
     struct port_waiter waiter;
-    int blocked;           /* nesting depth of thread_blocking_begin() */
+    atomic_int blocked;    /* depth of thread_blocking_begin(); others read it */
     void *slot;            /* layer 2: the worker, if the thread is one */
     LONG critical_sections; /* natively: critical sections the thread holds */
     LONG mutexes;          /* natively: mutex acquisitions not released yet */
@@ -279,6 +292,11 @@ struct thread_state *thread_state_current(void);
  * Nests; only the outermost pair counts. */
 void thread_blocking_begin(void);
 void thread_blocking_end(void);
+/* Whether the thread is inside such a wait (from any thread: relaxed). */
+static inline int thread_blocked(const struct thread_state *state)
+{
+    return atomic_load_explicit(&state->blocked, memory_order_relaxed);
+}
 
 /* ---- Keyed events ---------------------------------------------------- */
 

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 struct thread_start_context
@@ -90,6 +91,29 @@ DWORD thread_current_id(void)
 void thread_yield(void)
 {
     sched_yield();
+}
+
+BOOL thread_cpu_clock_open(struct thread_cpu_clock *clock)
+{
+    clockid_t id;
+
+    if (pthread_getcpuclockid(pthread_self(), &id))
+        return FALSE;
+    clock->value = (uintptr_t)(intptr_t)id;
+    return TRUE;
+}
+
+LONGLONG thread_cpu_time(const struct thread_cpu_clock *clock)
+{
+    struct timespec used;
+
+    if (clock_gettime((clockid_t)(intptr_t)clock->value, &used))
+        return -1;
+    return (LONGLONG)used.tv_sec * 10000000 + used.tv_nsec / 100;
+}
+
+void thread_cpu_clock_close(struct thread_cpu_clock *clock)
+{
 }
 
 unsigned int thread_cpu_count(void)

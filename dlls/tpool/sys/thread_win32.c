@@ -133,6 +133,34 @@ void thread_yield(void)
     SwitchToThread();
 }
 
+BOOL thread_cpu_clock_open(struct thread_cpu_clock *clock)
+{
+    DWORD error = GetLastError();
+    HANDLE thread = OpenThread(THREAD_QUERY_LIMITED_INFORMATION, FALSE, GetCurrentThreadId());
+
+    SetLastError(error);
+    clock->value = (uintptr_t)thread;
+    return thread != NULL;
+}
+
+LONGLONG thread_cpu_time(const struct thread_cpu_clock *clock)
+{
+    FILETIME creation, exit, kernel, user;
+    DWORD error = GetLastError();
+    BOOL ok = GetThreadTimes((HANDLE)clock->value, &creation, &exit, &kernel, &user);
+
+    SetLastError(error);
+    if (!ok)
+        return -1;
+    return (LONGLONG)(((ULONGLONG)kernel.dwHighDateTime << 32 | kernel.dwLowDateTime)
+                      + ((ULONGLONG)user.dwHighDateTime << 32 | user.dwLowDateTime));
+}
+
+void thread_cpu_clock_close(struct thread_cpu_clock *clock)
+{
+    CloseHandle((HANDLE)clock->value);
+}
+
 /* Wine's GetActiveProcessorCount sets the last error even when it
  * succeeds; the pool function that asked must not. */
 unsigned int thread_cpu_count(void)
