@@ -8,23 +8,83 @@ dir=$1 cpus=$2 runs=$3
 
 # Targets: world workload metric kind threshold.  A ratio is tpool's
 # median over the builtin's (under Wine) or over the better of GLib and
-# libuv (natively); "glib" compares with GLib alone.
+# libuv (natively); "glib" compares with GLib alone; "value" is tpool's
+# median itself (for a "/floor" row, its ratio to the floor).
+work="submit submitwait objects simple parallel prod2one prod4one prod2many prod4many"
 targets="wine submit time ratio<= 0.1
+wine submitwait time ratio<= 0.1
 wine objects time ratio<= 0.2
 wine simple time ratio<= 0.1
 wine simple pool_threads value<= $((cpus + 2))
+wine parallel time ratio<= 1
+wine prod2one time ratio<= 1
+wine prod4one time ratio<= 1
+wine prod2many time ratio<= 1
+wine prod4many time ratio<= 1
+wine blocking time ratio<= 1
+wine mixed time ratio<= 1
 wine latency busy_p50 ratio<= 0.25
 wine latency idle_p50 ratio<= 0.25
 wine timers lateness_p99 value<= 2000
 wine timers set_cost ratio<= 0.2
-wine waits2k arm_cost ratio<= 0.2
-wine waits2k signal_rate ratio>= 2
-wine waits10k arm_cost ratio<= 0.2
-wine waits10k signal_rate ratio>= 2
-wine io time ratio<= 0.5
+wine waits2k arm_cost ratio<= 1
+wine waits2k signal_rate ratio>= 1
+wine waits2k arm_cost/floor value<= 1.25
+wine waits2k signal_rate/floor value>= 0.8
+wine waits10k arm_cost ratio<= 1
+wine waits10k signal_rate ratio>= 1
+wine waits10k arm_cost/floor value<= 1.25
+wine waits10k signal_rate/floor value>= 0.8
+wine io time ratio<= 1
+wine io time/floor value<= 1.25
 native submit time ratio<= 0.5
+native objects time ratio<= 1
+native simple time ratio<= 1
+native parallel time ratio<= 1
+native prod2one time ratio<= 1
+native prod4one time ratio<= 1
+native prod2many time ratio<= 1
+native prod4many time ratio<= 1
+native blocking time ratio<= 1
 native latency busy_p50 glib<= 1
 native latency idle_p50 glib<= 1"
+for w in $work; do
+    targets="$targets
+wine $w-busy time ratio<= 0.2
+native $w-busy time ratio<= 1"
+done
+
+# Floors: world-independent pairs "workload metric floor_metric"; each
+# run's value over its own floor becomes a row "<metric>/floor" ("x floor").
+floors="waits2k arm_cost signal_floor
+waits2k signal_rate signal_floor_rate
+waits10k arm_cost signal_floor
+waits10k signal_rate signal_floor_rate
+io time io_floor
+latency idle_p50 idle_floor_p50
+latency busy_p50 busy_floor_p50"
+runs_csv=$dir/runs-floors.csv
+printf '%s\n' "$floors" | awk -v OFS=, '
+FNR == NR { floor_of[$1 SUBSEP $2] = $3; next }
+FNR == 1 { FS = ","; print; next }
+{
+    print
+    key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $7
+    value[key SUBSEP $4] = $8; better[key SUBSEP $4] = $6
+    if (!seen[key]++) keys[++n] = key
+}
+END {
+    for (i = 1; i <= n; i++) {
+        split(keys[i], part, SUBSEP)
+        for (pair in floor_of) {
+            split(pair, p, SUBSEP)
+            if (p[1] != part[3]) continue
+            m = keys[i] SUBSEP p[2]; f = keys[i] SUBSEP floor_of[pair]
+            if (!(m in value) || !(f in value) || value[f] == 0) continue
+            print part[1], part[2], part[3], p[2] "/floor", "x floor", better[m], part[4], value[m] / value[f]
+        }
+    }
+}' - "$dir/runs.csv" >"$runs_csv"
 
 printf '%s\n' "$targets" | awk -v dir="$dir" -v runs="$runs" '
 function median(key,    n, i, j, t) {
@@ -62,9 +122,10 @@ function judge(key, value, r, rglib,    kind, limit, v) {
     if (kind == "ratio<=") { v = r; target_text = "<= " limit "x" }
     if (kind == "ratio>=") { v = r; target_text = ">= " limit "x" }
     if (kind == "value<=") { v = value; target_text = "<= " limit }
+    if (kind == "value>=") { v = value; target_text = ">= " limit }
     if (kind == "glib<=") { v = rglib; target_text = "<= " limit "x GLib" }
     if (v == "") verdict = "no data"
-    else if (kind == "ratio>=") verdict = v >= limit ? "met" : "NOT MET"
+    else if (kind == "ratio>=" || kind == "value>=") verdict = v >= limit ? "met" : "NOT MET"
     else verdict = v <= limit ? "met" : "NOT MET"
     if (kind == "ratio<=") return 1 / limit
     if (kind == "ratio>=") return limit
@@ -120,7 +181,7 @@ END {
             else
                 printf "%-9s %-13s %-11s %10s %10s %10s %10s  %-13s %s\n", part[2], part[3], unit[key], number(gl, unit[key]), number(uv, unit[key]), number(tp, unit[key]), number(r), target_text, verdict
             print w "," part[2] "," part[3] "," unit[key] "," (h ? "higher" : "lower") "," bi "," tp "," gl "," uv "," r "," target_text "," verdict >> summary
-            if (part[3] != "pool_threads" && part[3] != "peak_memory" && r != "")
+            if (part[3] != "pool_threads" && part[3] != "peak_memory" && part[3] !~ /\/floor$/ && r != "")
                 printf "%d \"%s %s\" %s %s %s\n", bars++, part[2], part[3], advantage(r, h), goal, color(verdict) >> chart
         }
         close(chart)
@@ -138,7 +199,7 @@ END {
             printf "%-9s %-13s %-11s %10s %10s %10s\n", part[2], part[3], unit[key], number(tp, unit[key]), number(tr, unit[key]), number(ratio(tr, tp))
         }
     }
-}' - "$dir/runs.csv"
+}' - "$runs_csv"
 
 command -v gnuplot >/dev/null 2>&1 || { echo "(gnuplot not found: no chart)"; exit 0; }
 panels=0

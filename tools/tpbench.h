@@ -34,8 +34,8 @@ struct workload
     const char *description;
     void (*run)(const struct bench_config *config);
     unsigned int flags;
-    /* The platform's floor for the workload, measured after the monitored
-     * part (its threads are not the pool's), or NULL. */
+    /* The platform's floor for the workload, measured before it in the
+     * same process, outside the monitored part, or NULL. */
     void (*floor)(const struct bench_config *config);
 };
 
@@ -74,8 +74,9 @@ void run_mixed(const struct bench_config *config);
  * for them, checks every block and returns when the last callback ran. */
 int64_t io_reads_start(long count);
 int64_t io_reads_finish(void);
-/* The floor of the same reads: one thread of the benchmark's own taking
- * the completions from an I/O completion port.  Reports io_floor. */
+/* The floor of the same reads: a thread of the benchmark's own per
+ * processor taking the completions from an I/O completion port and
+ * starting the next reads.  Reports io_floor. */
 void measure_io_floor(const struct bench_config *config);
 
 /* ---- Output (tpbench.c) ---------------------------------------------------- */

@@ -158,12 +158,26 @@ void run_io(const struct bench_config *config)
     bench_result("time", "ms", LOWER_IS_BETTER, (io_reads_finish() - start) / 1e6);
 }
 
-/* ---- The floor: the same reads, one thread on a completion port ------------ */
+/* ---- The floor: the same reads, threads of the benchmark's own on a port ------ */
 
-static void io_floor_read(struct io_slot *slot, long index)
+#define IO_FLOOR_THREADS_MAX 16
+
+struct io_floor
 {
+    HANDLE port;
+    unsigned int threads;
+    atomic_long started;
+    atomic_long done;
+    atomic_llong finish_ns;
+};
+
+static void io_floor_read(struct io_floor *floor, struct io_slot *slot)
+{
+    long index = atomic_fetch_add(&floor->started, 1);
     ULONGLONG offset;
 
+    if (index >= io_run.reads)
+        return;
     slot->block = (DWORD)(index % IO_FILE_BLOCKS);
     offset = (ULONGLONG)slot->block * IO_BLOCK;
     memset(&slot->overlapped, 0, sizeof(slot->overlapped));
@@ -174,42 +188,63 @@ static void io_floor_read(struct io_slot *slot, long index)
         bench_fail("ReadFile failed: %lu", (unsigned long)GetLastError());
 }
 
-static void io_floor_check(struct io_slot *slot, BOOL ok, DWORD bytes)
+/* Each thread takes a completion, checks its block and starts the next
+ * read, as the pool's callbacks do; the one that takes the last completion
+ * posts an empty packet to each of the others, which ends them. */
+static void io_floor_thread(void *arg)
 {
-    DWORD block;
+    struct io_floor *floor = arg;
+    OVERLAPPED *overlapped;
+    struct io_slot *slot;
+    ULONG_PTR key;
+    DWORD bytes, block;
+    BOOL ok;
 
-    memcpy(&block, slot->buffer, sizeof(block));
-    if (!ok || bytes != IO_BLOCK || block != slot->block)
-        atomic_fetch_add(&io_run.failures, 1);
+    for (;;)
+    {
+        ok = GetQueuedCompletionStatus(floor->port, &bytes, &key, &overlapped, COMPLETION_TIMEOUT_MS);
+        if (!overlapped)
+        {
+            if (!ok)
+                bench_fail("io floor: no completion after %u s", COMPLETION_TIMEOUT_MS / 1000);
+            return;
+        }
+        slot = CONTAINING_RECORD(overlapped, struct io_slot, overlapped);
+        memcpy(&block, slot->buffer, sizeof(block));
+        if (!ok || bytes != IO_BLOCK || block != slot->block)
+            atomic_fetch_add(&io_run.failures, 1);
+        if (atomic_fetch_add(&floor->done, 1) + 1 == io_run.reads)
+        {
+            unsigned int i;
+
+            atomic_store(&floor->finish_ns, bench_now_ns());
+            for (i = 1; i < floor->threads; i++)
+                PostQueuedCompletionStatus(floor->port, 0, 0, NULL);
+            return;
+        }
+        io_floor_read(floor, slot);
+    }
 }
 
 void measure_io_floor(const struct bench_config *config)
 {
-    long reads = io_read_count(config), started = 0, done = 0;
-    OVERLAPPED *overlapped;
-    ULONG_PTR key;
-    HANDLE port;
+    struct bench_thread *threads[IO_FLOOR_THREADS_MAX];
+    unsigned int count = config->cpus < IO_FLOOR_THREADS_MAX ? config->cpus : IO_FLOOR_THREADS_MAX, i;
+    struct io_floor floor = { 0 };
     int64_t start;
-    DWORD bytes;
-    BOOL ok;
 
-    io_file_create(reads);
-    if (!(port = CreateIoCompletionPort(io_run.file, NULL, 1, 1)))
+    floor.threads = count;
+    io_file_create(io_read_count(config));
+    if (!(floor.port = CreateIoCompletionPort(io_run.file, NULL, 1, 0)))
         bench_fail("CreateIoCompletionPort failed: %lu", (unsigned long)GetLastError());
     start = bench_now_ns();
-    for (; started < IO_IN_FLIGHT && started < reads; started++)
-        io_floor_read(&io_run.slots[started], started);
-    while (done < reads)
-    {
-        ok = GetQueuedCompletionStatus(port, &bytes, &key, &overlapped, COMPLETION_TIMEOUT_MS);
-        if (!overlapped)
-            bench_fail("io floor: no completion after %u s", COMPLETION_TIMEOUT_MS / 1000);
-        io_floor_check(CONTAINING_RECORD(overlapped, struct io_slot, overlapped), ok, bytes);
-        done++;
-        if (started < reads)
-            io_floor_read(CONTAINING_RECORD(overlapped, struct io_slot, overlapped), started++);
-    }
-    bench_result("io_floor", "ms", LOWER_IS_BETTER, (bench_now_ns() - start) / 1e6);
-    CloseHandle(port);
+    for (i = 0; i < count; i++)
+        threads[i] = bench_thread_start(io_floor_thread, &floor);
+    for (i = 0; i < IO_IN_FLIGHT; i++)
+        io_floor_read(&floor, &io_run.slots[i]);
+    for (i = 0; i < count; i++)
+        bench_thread_join(threads[i]);
+    bench_result("io_floor", "ms", LOWER_IS_BETTER, (atomic_load(&floor.finish_ns) - start) / 1e6);
+    CloseHandle(floor.port);
     io_file_delete();
 }

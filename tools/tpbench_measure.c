@@ -324,6 +324,8 @@ void measure_latency(const struct bench_config *config, void (*submit)(void *con
 {
     long warm_up = bench_count(config, 1000, 100), i;
 
+    /* The floor's probes, measured before, were not the pool's. */
+    atomic_store(&latency_callbacks, 0);
     /* Lets the pool start the threads it wants before the first sample. */
     for (i = 0; i < warm_up; i++)
         latency_probe(submit, context, 1);
