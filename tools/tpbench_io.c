@@ -35,38 +35,50 @@ struct io_run
 
 static struct io_run io_run;
 
-static void start_read(struct io_slot *slot)
+/* Claims the next block for @slot and starts reading it; FALSE when every
+ * read has been started.  A pool's reads are bracketed by @io. */
+static BOOL read_next_block(struct io_slot *slot, PTP_IO io)
 {
     long index = atomic_fetch_add(&io_run.started, 1);
     ULONGLONG offset;
 
     if (index >= io_run.reads)
-        return;
+        return FALSE;
     slot->block = (DWORD)(index % IO_FILE_BLOCKS);
     offset = (ULONGLONG)slot->block * IO_BLOCK;
     memset(&slot->overlapped, 0, sizeof(slot->overlapped));
     slot->overlapped.Offset = (DWORD)offset;
     slot->overlapped.OffsetHigh = (DWORD)(offset >> 32);
-    StartThreadpoolIo(io_run.io);
+    if (io)
+        StartThreadpoolIo(io);
     if (!ReadFile(io_run.file, slot->buffer, IO_BLOCK, NULL, &slot->overlapped)
         && GetLastError() != ERROR_IO_PENDING)
     {
-        CancelThreadpoolIo(io_run.io);
+        if (io)
+            CancelThreadpoolIo(io);
         bench_fail("ReadFile failed: %lu", (unsigned long)GetLastError());
     }
+    return TRUE;
+}
+
+/* Counts a failure unless the read completed whole, with its block. */
+static void check_read(struct io_slot *slot, BOOL ok, ULONG_PTR bytes)
+{
+    DWORD block;
+
+    memcpy(&block, slot->buffer, sizeof(block));
+    if (!ok || bytes != IO_BLOCK || block != slot->block)
+        atomic_fetch_add(&io_run.failures, 1);
 }
 
 static void WINAPI io_callback(PTP_CALLBACK_INSTANCE instance, void *context, void *overlapped,
                                ULONG result, ULONG_PTR bytes, PTP_IO io)
 {
     struct io_slot *slot = CONTAINING_RECORD(overlapped, struct io_slot, overlapped);
-    DWORD block;
 
-    memcpy(&block, slot->buffer, sizeof(block));
-    if (result != NO_ERROR || bytes != IO_BLOCK || block != slot->block)
-        atomic_fetch_add(&io_run.failures, 1);
+    check_read(slot, result == NO_ERROR, bytes);
     completion_hit(&io_run.done);
-    start_read(slot);
+    read_next_block(slot, io_run.io);
 }
 
 /* Each block starts with its number. */
@@ -128,7 +140,7 @@ int64_t io_reads_start(long count)
     completion_init(&io_run.done, count);
     start = bench_now_ns();
     for (i = 0; i < IO_IN_FLIGHT; i++)
-        start_read(&io_run.slots[i]);
+        read_next_block(&io_run.slots[i], io_run.io);
     return start;
 }
 
@@ -166,27 +178,9 @@ struct io_floor
 {
     HANDLE port;
     unsigned int threads;
-    atomic_long started;
     atomic_long done;
     atomic_llong finish_ns;
 };
-
-static void io_floor_read(struct io_floor *floor, struct io_slot *slot)
-{
-    long index = atomic_fetch_add(&floor->started, 1);
-    ULONGLONG offset;
-
-    if (index >= io_run.reads)
-        return;
-    slot->block = (DWORD)(index % IO_FILE_BLOCKS);
-    offset = (ULONGLONG)slot->block * IO_BLOCK;
-    memset(&slot->overlapped, 0, sizeof(slot->overlapped));
-    slot->overlapped.Offset = (DWORD)offset;
-    slot->overlapped.OffsetHigh = (DWORD)(offset >> 32);
-    if (!ReadFile(io_run.file, slot->buffer, IO_BLOCK, NULL, &slot->overlapped)
-        && GetLastError() != ERROR_IO_PENDING)
-        bench_fail("ReadFile failed: %lu", (unsigned long)GetLastError());
-}
 
 /* Each thread takes a completion, checks its block and starts the next
  * read, as the pool's callbacks do; the one that takes the last completion
@@ -197,7 +191,7 @@ static void io_floor_thread(void *arg)
     OVERLAPPED *overlapped;
     struct io_slot *slot;
     ULONG_PTR key;
-    DWORD bytes, block;
+    DWORD bytes;
     BOOL ok;
 
     for (;;)
@@ -210,9 +204,7 @@ static void io_floor_thread(void *arg)
             return;
         }
         slot = CONTAINING_RECORD(overlapped, struct io_slot, overlapped);
-        memcpy(&block, slot->buffer, sizeof(block));
-        if (!ok || bytes != IO_BLOCK || block != slot->block)
-            atomic_fetch_add(&io_run.failures, 1);
+        check_read(slot, ok, bytes);
         if (atomic_fetch_add(&floor->done, 1) + 1 == io_run.reads)
         {
             unsigned int i;
@@ -222,7 +214,7 @@ static void io_floor_thread(void *arg)
                 PostQueuedCompletionStatus(floor->port, 0, 0, NULL);
             return;
         }
-        io_floor_read(floor, slot);
+        read_next_block(slot, NULL);
     }
 }
 
@@ -241,7 +233,7 @@ void measure_io_floor(const struct bench_config *config)
     for (i = 0; i < count; i++)
         threads[i] = bench_thread_start(io_floor_thread, &floor);
     for (i = 0; i < IO_IN_FLIGHT; i++)
-        io_floor_read(&floor, &io_run.slots[i]);
+        read_next_block(&io_run.slots[i], NULL);
     for (i = 0; i < count; i++)
         bench_thread_join(threads[i]);
     bench_result("io_floor", "ms", LOWER_IS_BETTER, (atomic_load(&floor.finish_ns) - start) / 1e6);

@@ -34,24 +34,16 @@ static DWORD WINAPI bench_thread_main(void *arg)
     return 0;
 }
 
-struct bench_thread *bench_thread_start(void (*proc)(void *arg), void *arg)
+static void bench_thread_create(struct bench_thread *thread)
 {
-    struct bench_thread *thread = calloc(1, sizeof(*thread));
-
-    if (!thread)
-        bench_fail("out of memory");
-    thread->proc = proc;
-    thread->arg = arg;
     if (!(thread->handle = CreateThread(NULL, 0, bench_thread_main, thread, 0, NULL)))
         bench_fail("CreateThread failed: %lu", GetLastError());
-    return thread;
 }
 
-void bench_thread_join(struct bench_thread *thread)
+static void bench_thread_wait(struct bench_thread *thread)
 {
     WaitForSingleObject(thread->handle, INFINITE);
     CloseHandle(thread->handle);
-    free(thread);
 }
 
 #else
@@ -64,6 +56,19 @@ static void *bench_thread_main(void *arg)
     return NULL;
 }
 
+static void bench_thread_create(struct bench_thread *thread)
+{
+    if (pthread_create(&thread->thread, NULL, bench_thread_main, thread))
+        bench_fail("pthread_create failed");
+}
+
+static void bench_thread_wait(struct bench_thread *thread)
+{
+    pthread_join(thread->thread, NULL);
+}
+
+#endif
+
 struct bench_thread *bench_thread_start(void (*proc)(void *arg), void *arg)
 {
     struct bench_thread *thread = calloc(1, sizeof(*thread));
@@ -72,18 +77,15 @@ struct bench_thread *bench_thread_start(void (*proc)(void *arg), void *arg)
         bench_fail("out of memory");
     thread->proc = proc;
     thread->arg = arg;
-    if (pthread_create(&thread->thread, NULL, bench_thread_main, thread))
-        bench_fail("pthread_create failed");
+    bench_thread_create(thread);
     return thread;
 }
 
 void bench_thread_join(struct bench_thread *thread)
 {
-    pthread_join(thread->thread, NULL);
+    bench_thread_wait(thread);
     free(thread);
 }
-
-#endif
 
 /* ---- A busy machine ------------------------------------------------------- */
 
